@@ -1,0 +1,278 @@
+"""The one scope layer (R-ACC-3). Every list, detail, export, API call and task reads scoped objects here.
+
+    visible(user, Student)                      → the students this user may see (a QuerySet)
+    visible(user, Student.objects.filter(...))  → the same filter applied to a narrower queryset
+    get_for_user(user, Student, pk=...)         → one object, or Http404 when it is outside the scope
+
+How it works: ``Scope.of(user)`` turns the user's role assignments, the roster's teaching assignments and
+head teachers for the current term, and the guardianships into a small set of ids (district, schools,
+school × grade, classes, own person, children). Each model registers one rule (``@scope_rule(Model)``) that
+turns a Scope into a ``Q``. A model without a rule is visible to nobody: adding a model to a page without
+thinking about its scope fails closed.
+
+Objects outside the scope are answered with 404, never 403, so that their existence does not leak.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.core.exceptions import MultipleObjectsReturned, ObjectDoesNotExist, ValidationError
+from django.db.models import Model, Q, QuerySet
+from django.http import Http404
+
+from tisheng.accounts.models import DISTRICT_ROLES, SCHOOL_ROLES, Role, RoleAssignment
+from tisheng.roster.models import (
+    ClassMembership,
+    Guardianship,
+    HeadTeacher,
+    School,
+    SchoolClass,
+    Student,
+    Teacher,
+    TeachingAssignment,
+    Term,
+)
+
+NOTHING = Q(pk__in=[])
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What one user may see in one term, as ids. Built once per request (cached on the user object)."""
+
+    user_id: int | None
+    term_id: int | None
+    academic_year_id: int | None
+    roles: frozenset[str] = frozenset()
+    district_ids: frozenset[int] = frozenset()  # district-wide roles
+    school_ids: frozenset[int] = frozenset()  # whole-school roles (a central school includes its branches)
+    grades: frozenset[tuple[int, int]] = frozenset()  # (school_id, grade) for grade leaders
+    subject_grades: frozenset[tuple[int, int, int | None]] = frozenset()  # (school, subject, grade|None)
+    class_ids: frozenset[int] = frozenset()  # classes taught or led this term
+    head_class_ids: frozenset[int] = frozenset()
+    teacher_id: int | None = None  # the user's own teacher record
+    child_ids: frozenset[int] = frozenset()  # parents: their own children
+    member_school_ids: frozenset[int] = field(default=frozenset())  # every school the user belongs to at all
+
+    @classmethod
+    def of(cls, user) -> "Scope":
+        if user is None or not user.is_authenticated:
+            return cls(user_id=None, term_id=None, academic_year_id=None)
+        cached = getattr(user, "_tisheng_scope", None)
+        if cached is not None:
+            return cached
+        scope = cls._build(user)
+        user._tisheng_scope = scope
+        return scope
+
+    @classmethod
+    def _build(cls, user) -> "Scope":
+        term = Term.current()
+        roles, districts, schools, grades, subject_grades = set(), set(), set(), set(), set()
+        for ra in RoleAssignment.objects.valid_in(term).filter(user=user):
+            roles.add(ra.role)
+            if ra.role in DISTRICT_ROLES:
+                districts.add(ra.district_id)
+            elif ra.role in SCHOOL_ROLES:
+                schools.add(ra.school_id)
+            elif ra.role == Role.GRADE_LEADER:
+                grades.add((ra.school_id, ra.grade))
+            elif ra.role == Role.SUBJECT_LEADER:
+                subject_grades.add((ra.school_id, ra.subject_id, ra.grade))
+        if schools:  # a central school's leaders also run its village schools and teaching points
+            schools |= set(School.objects.filter(central_school_id__in=schools).values_list("id", flat=True))
+
+        teacher = None
+        class_ids: set[int] = set()
+        head_ids: set[int] = set()
+        child_ids: set[int] = set()
+        if user.person_id:
+            teacher = Teacher.objects.filter(person_id=user.person_id, active=True).first()
+            child_ids = set(Guardianship.objects.filter(guardian_id=user.person_id).values_list("student_id", flat=True))
+            if child_ids:
+                roles.add(Role.PARENT)
+        if teacher and term:
+            class_ids = set(
+                TeachingAssignment.objects.filter(teacher=teacher, term=term).values_list("school_class_id", flat=True)
+            )
+            head_ids = set(HeadTeacher.objects.filter(teacher=teacher, term=term).values_list("school_class_id", flat=True))
+            if class_ids:
+                roles.add(Role.TEACHER)
+            if head_ids:
+                roles.add(Role.HEAD_TEACHER)
+        member_schools = set(schools) | {s for s, _ in grades} | {s for s, _, _ in subject_grades}
+        if teacher:
+            member_schools.add(teacher.school_id)
+        return cls(
+            user_id=user.pk,
+            term_id=term.pk if term else None,
+            academic_year_id=term.academic_year_id if term else None,
+            roles=frozenset(roles),
+            district_ids=frozenset(districts),
+            school_ids=frozenset(schools),
+            grades=frozenset(grades),
+            subject_grades=frozenset(subject_grades),
+            class_ids=frozenset(class_ids | head_ids),
+            head_class_ids=frozenset(head_ids),
+            teacher_id=teacher.pk if teacher else None,
+            child_ids=frozenset(child_ids),
+            member_school_ids=frozenset(member_schools),
+        )
+
+    # --- what the interface asks -----------------------------------------------------------------
+    @property
+    def is_district_wide(self) -> bool:
+        return bool(self.district_ids)
+
+    def has_role(self, *roles: str) -> bool:
+        return any(r in self.roles for r in roles)
+
+    @property
+    def primary_role(self) -> str | None:
+        """The widest role, which decides the home page and navigation."""
+        for role in Role:
+            if role in self.roles:
+                return role
+        return None
+
+    def grade_school_q(self, school_field: str, grade_field: str) -> Q:
+        """Q for (school, grade) pairs of grade leaders and grade-bound subject leaders."""
+        q = NOTHING
+        pairs = set(self.grades) | {(s, g) for s, _, g in self.subject_grades if g is not None}
+        for school_id, grade in pairs:
+            q |= Q(**{school_field: school_id, grade_field: grade})
+        # a subject leader without a grade sees the whole school's classes of the subject; the subject
+        # restriction applies to subject data (scores), not to the roster.
+        whole = {s for s, _, g in self.subject_grades if g is None}
+        if whole:
+            q |= Q(**{f"{school_field}__in": whole})
+        return q
+
+
+# --- the registry: one rule per model -----------------------------------------------------------------
+_RULES: dict[type[Model], Callable[[Scope], Q]] = {}
+
+
+def scope_rule(model: type[Model]):
+    def register(fn: Callable[[Scope], Q]):
+        _RULES[model] = fn
+        return fn
+
+    return register
+
+
+def visible(user, model_or_qs: type[Model] | QuerySet) -> QuerySet:
+    """The objects of a model (or of a narrower queryset) that ``user`` may see. Fails closed."""
+    qs = model_or_qs if isinstance(model_or_qs, QuerySet) else model_or_qs._default_manager.all()
+    scope = Scope.of(user)
+    if scope.user_id is None:
+        return qs.none()
+    rule = _RULES.get(qs.model)
+    if rule is None:
+        raise LookupError(f"no scope rule for {qs.model.__name__}: register one with @scope_rule")
+    q = rule(scope)
+    return qs.none() if q == NOTHING else qs.filter(q)
+
+
+def get_for_user(user, model_or_qs: type[Model] | QuerySet, **lookup) -> Model:
+    """One object within the user's scope; Http404 when it does not exist *or* is out of scope."""
+    try:
+        return visible(user, model_or_qs).get(**lookup)
+    except (ObjectDoesNotExist, MultipleObjectsReturned, ValidationError, ValueError, TypeError):
+        raise Http404 from None
+
+
+# --- rules for the roster ------------------------------------------------------------------------------
+@scope_rule(School)
+def _school_rule(s: Scope) -> Q:
+    q = NOTHING
+    if s.district_ids:
+        q |= Q(district_id__in=s.district_ids)
+    if s.member_school_ids:
+        q |= Q(id__in=s.member_school_ids | s.school_ids)
+    return q
+
+
+@scope_rule(SchoolClass)
+def _class_rule(s: Scope) -> Q:
+    q = NOTHING
+    if s.district_ids:
+        q |= Q(school__district_id__in=s.district_ids)
+    if s.school_ids:
+        q |= Q(school_id__in=s.school_ids)
+    if s.grades or s.subject_grades:
+        q |= s.grade_school_q("school_id", "grade") & Q(academic_year_id=s.academic_year_id)
+    if s.class_ids:
+        q |= Q(id__in=s.class_ids)
+    return q
+
+
+@scope_rule(Student)
+def _student_rule(s: Scope) -> Q:
+    q = NOTHING
+    if s.district_ids:
+        q |= Q(school__district_id__in=s.district_ids)
+    if s.school_ids:
+        q |= Q(school_id__in=s.school_ids)
+    # Class- and grade-bound roles reach the students whose open membership this term is in their classes.
+    # A subquery rather than a join: a join inside an OR would repeat a student once per membership.
+    by_class = NOTHING
+    if s.class_ids:
+        by_class |= Q(school_class_id__in=s.class_ids)
+    if s.grades or s.subject_grades:
+        by_class |= s.grade_school_q("school_class__school_id", "school_class__grade")
+    if by_class != NOTHING and s.term_id:
+        q |= Q(id__in=ClassMembership.objects.filter(by_class, term_id=s.term_id, left_on__isnull=True).values("student_id"))
+    if s.child_ids:
+        q |= Q(id__in=s.child_ids)
+    return q
+
+
+@scope_rule(ClassMembership)
+def _membership_rule(s: Scope) -> Q:
+    q = NOTHING
+    if s.district_ids:
+        q |= Q(school_class__school__district_id__in=s.district_ids)
+    if s.school_ids:
+        q |= Q(school_class__school_id__in=s.school_ids)
+    if s.class_ids:
+        q |= Q(school_class_id__in=s.class_ids, term_id=s.term_id)
+    if s.grades or s.subject_grades:
+        q |= s.grade_school_q("school_class__school_id", "school_class__grade") & Q(term_id=s.term_id)
+    if s.child_ids:
+        q |= Q(student_id__in=s.child_ids)
+    return q
+
+
+@scope_rule(Teacher)
+def _teacher_rule(s: Scope) -> Q:
+    q = NOTHING
+    if s.district_ids:
+        q |= Q(school__district_id__in=s.district_ids)
+    if s.school_ids:
+        q |= Q(school_id__in=s.school_ids)
+    # Through a subquery, not a join: a teacher has many assignments and must appear once.
+    taught = NOTHING
+    if s.grades or s.subject_grades:  # the teachers who teach in the grade this term
+        taught |= s.grade_school_q("school_class__school_id", "school_class__grade")
+    if s.head_class_ids:  # a head teacher sees who teaches the class
+        taught |= Q(school_class_id__in=s.head_class_ids)
+    if taught != NOTHING:
+        q |= Q(id__in=TeachingAssignment.objects.filter(taught, term_id=s.term_id).values("teacher_id"))
+    if s.teacher_id:
+        q |= Q(id=s.teacher_id)
+    return q
+
+
+@scope_rule(TeachingAssignment)
+def _assignment_rule(s: Scope) -> Q:
+    q = NOTHING
+    if s.district_ids:
+        q |= Q(school_class__school__district_id__in=s.district_ids)
+    if s.school_ids:
+        q |= Q(school_class__school_id__in=s.school_ids)
+    if s.grades or s.subject_grades:
+        q |= s.grade_school_q("school_class__school_id", "school_class__grade") & Q(term_id=s.term_id)
+    if s.class_ids:
+        q |= Q(school_class_id__in=s.class_ids, term_id=s.term_id)
+    return q

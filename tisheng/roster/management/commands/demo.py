@@ -1,0 +1,29 @@
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+
+from tisheng.roster.demo import DEMO_LOGINS, build_demo
+from tisheng.roster.models import District
+
+
+class Command(BaseCommand):
+    help = "Build the demo district (青山区) into an empty database and print the demo logins."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--students", type=int, default=10_000, help="about how many pupils (default 10000)")
+        parser.add_argument("--seed", type=int, default=20261122)
+        parser.add_argument("--if-empty", action="store_true", help="do nothing when a district already exists")
+
+    def handle(self, *args, students, seed, if_empty, **options):
+        if District.objects.exists():
+            if if_empty:
+                self.stdout.write("The database already holds a district; demo not rebuilt.")
+                return
+            raise CommandError("The database already holds a district. Use a fresh database for the demo.")
+        started = time.monotonic()
+        demo = build_demo(students=students, seed=seed)
+        counts = ", ".join(f"{k} {v}" for k, v in demo.counts.items())
+        self.stdout.write(self.style.SUCCESS(f"Demo district {demo.district} built in {time.monotonic() - started:.1f} s: {counts}"))
+        self.stdout.write(f"Password for every demo login: {demo.password}")
+        for role, username in DEMO_LOGINS.items():
+            self.stdout.write(f"  {username:<16} {role.label}")

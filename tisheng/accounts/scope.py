@@ -20,7 +20,7 @@ from django.core.exceptions import MultipleObjectsReturned, ObjectDoesNotExist, 
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
-from tisheng.accounts.models import DISTRICT_ROLES, SCHOOL_ROLES, Role, RoleAssignment
+from tisheng.accounts.models import DISTRICT_ROLES, SCHOOL_ROLES, ApiToken, Role, RoleAssignment, User
 from tisheng.roster.models import (
     ClassMembership,
     Guardianship,
@@ -34,6 +34,8 @@ from tisheng.roster.models import (
 )
 
 NOTHING = Q(pk__in=[])
+# School roles that administer the school's accounts (with the bureau administrator for the district).
+ACCOUNT_ADMIN_SCHOOL_ROLES = {Role.PRINCIPAL, Role.ACADEMIC_OFFICE}
 
 
 @dataclass(frozen=True)
@@ -53,10 +55,15 @@ class Scope:
     teacher_id: int | None = None  # the user's own teacher record
     child_ids: frozenset[int] = frozenset()  # parents: their own children
     member_school_ids: frozenset[int] = field(default=frozenset())  # every school the user belongs to at all
+    # Where the user administers accounts: bureau administrators their district, principals and the
+    # academic office their school (with its branch schools).
+    admin_district_ids: frozenset[int] = frozenset()
+    admin_school_ids: frozenset[int] = frozenset()
 
     @classmethod
     def of(cls, user) -> "Scope":
-        if user is None or not user.is_authenticated:
+        # An inactive account sees nothing, whatever still refers to it (a token, a task, a stale session).
+        if user is None or not user.is_authenticated or not user.is_active:
             return cls(user_id=None, term_id=None, academic_year_id=None)
         cached = getattr(user, "_tisheng_scope", None)
         if cached is not None:
@@ -69,18 +76,25 @@ class Scope:
     def _build(cls, user) -> "Scope":
         term = Term.current()
         roles, districts, schools, grades, subject_grades = set(), set(), set(), set(), set()
+        admin_districts, admin_schools = set(), set()
         for ra in RoleAssignment.objects.valid_in(term).filter(user=user):
             roles.add(ra.role)
             if ra.role in DISTRICT_ROLES:
                 districts.add(ra.district_id)
+                if ra.role == Role.BUREAU_ADMIN:
+                    admin_districts.add(ra.district_id)
             elif ra.role in SCHOOL_ROLES:
                 schools.add(ra.school_id)
+                if ra.role in ACCOUNT_ADMIN_SCHOOL_ROLES:
+                    admin_schools.add(ra.school_id)
             elif ra.role == Role.GRADE_LEADER:
                 grades.add((ra.school_id, ra.grade))
             elif ra.role == Role.SUBJECT_LEADER:
                 subject_grades.add((ra.school_id, ra.subject_id, ra.grade))
         if schools:  # a central school's leaders also run its village schools and teaching points
-            schools |= set(School.objects.filter(central_school_id__in=schools).values_list("id", flat=True))
+            branches = dict(School.objects.filter(central_school_id__in=schools).values_list("id", "central_school_id"))
+            schools |= set(branches)
+            admin_schools |= {branch for branch, central in branches.items() if central in admin_schools}
 
         teacher = None
         class_ids: set[int] = set()
@@ -117,6 +131,8 @@ class Scope:
             teacher_id=teacher.pk if teacher else None,
             child_ids=frozenset(child_ids),
             member_school_ids=frozenset(member_schools),
+            admin_district_ids=frozenset(admin_districts),
+            admin_school_ids=frozenset(admin_schools),
         )
 
     # --- what the interface asks -----------------------------------------------------------------
@@ -235,10 +251,14 @@ def _membership_rule(s: Scope) -> Q:
         q |= Q(school_class__school__district_id__in=s.district_ids)
     if s.school_ids:
         q |= Q(school_class__school_id__in=s.school_ids)
+    # Class- and grade-bound roles: the open memberships of this term, as for students, so that a pupil who
+    # moved class does not stay reachable (name and all) through the old class's membership row.
     if s.class_ids:
-        q |= Q(school_class_id__in=s.class_ids, term_id=s.term_id)
+        q |= Q(school_class_id__in=s.class_ids, term_id=s.term_id, left_on__isnull=True)
     if s.grades or s.subject_grades:
-        q |= s.grade_school_q("school_class__school_id", "school_class__grade") & Q(term_id=s.term_id)
+        q |= s.grade_school_q("school_class__school_id", "school_class__grade") & Q(
+            term_id=s.term_id, left_on__isnull=True
+        )
     if s.child_ids:
         q |= Q(student_id__in=s.child_ids)
     return q
@@ -276,3 +296,39 @@ def _assignment_rule(s: Scope) -> Q:
     if s.class_ids:
         q |= Q(school_class_id__in=s.class_ids, term_id=s.term_id)
     return q
+
+
+# --- rules for accounts: account administrators see the accounts of their district or school ---------------
+def _in_admin_scope(s: Scope, school_field: str) -> Q:
+    return Q(**{f"{school_field}__district_id__in": s.admin_district_ids}) | Q(
+        **{f"{school_field}_id__in": s.admin_school_ids}
+    )
+
+
+@scope_rule(User)
+def _user_rule(s: Scope) -> Q:
+    q = Q(id=s.user_id)  # everyone sees their own account
+    if s.admin_district_ids or s.admin_school_ids:
+        # An account belongs where it holds a role, teaches, or is the guardian of a pupil.
+        by_role = RoleAssignment.objects.filter(Q(district_id__in=s.admin_district_ids) | _in_admin_scope(s, "school"))
+        by_teaching = Teacher.objects.filter(_in_admin_scope(s, "school"))
+        by_guardianship = Guardianship.objects.filter(_in_admin_scope(s, "student__school"))
+        q |= (
+            Q(id__in=by_role.values("user_id"))
+            | Q(person_id__in=by_teaching.values("person_id"))
+            | Q(person_id__in=by_guardianship.values("guardian_id"))
+        )
+    return q
+
+
+@scope_rule(RoleAssignment)
+def _role_assignment_rule(s: Scope) -> Q:
+    q = Q(user_id=s.user_id)  # one's own roles, to show them
+    if s.admin_district_ids or s.admin_school_ids:
+        q |= Q(district_id__in=s.admin_district_ids) | _in_admin_scope(s, "school")
+    return q
+
+
+@scope_rule(ApiToken)
+def _api_token_rule(s: Scope) -> Q:
+    return Q(user_id=s.user_id)  # nobody, administrators included, sees another user's tokens

@@ -1,7 +1,7 @@
 """A tiny hand-made district for the scope-layer tests: every rule needs a precise case the demo may not have.
 
 青山区 (D) has a central school C with its village school V, and a junior school J; 东湖区 (D2) has school X.
-Two terms of the current academic year (the earlier one is over) and a class of the previous academic year.
+It uses the demo world's calendar: the current term, the term before it, and last academic year for one class.
 """
 
 from datetime import date, timedelta
@@ -28,24 +28,23 @@ from tisheng.roster.models import (
 
 
 @pytest.fixture
-def mini(db):
+def mini(world):
+    """Built beside the shared demo world (``world``), whose calendar it uses: its current term and the one before."""
     today = date.today()
     w = SimpleNamespace()
-    w.d = District.objects.create(code="371302", name="青山区")
-    w.d2 = District.objects.create(code="371399", name="东湖区")
+    w.d = District.objects.create(code="MINI1", name="小青山区")
+    w.d2 = District.objects.create(code="MINI2", name="小东湖区")
     w.c = School.objects.create(district=w.d, code="C", name="柳河镇中心校", kind=School.Kind.CENTRAL)
     w.v = School.objects.create(district=w.d, code="V", name="杨庄村完小", kind=School.Kind.VILLAGE, central_school=w.c)
     w.j = School.objects.create(district=w.d, code="J", name="青山实验中学", kind=School.Kind.JUNIOR)
     w.x = School.objects.create(district=w.d2, code="X", name="东湖一中", kind=School.Kind.JUNIOR)
-    last_year = AcademicYear.objects.create(start_year=today.year - 2)
-    year = AcademicYear.objects.create(start_year=today.year - 1)
-    w.past_term = Term.objects.create(
-        academic_year=year, number=1, start_date=today - timedelta(300), end_date=today - timedelta(150)
-    )
-    w.term = Term.objects.create(academic_year=year, number=2, start_date=today - timedelta(60), end_date=today + timedelta(60))
+    w.term = world.term
     assert Term.current() == w.term
-    w.math = Subject.objects.create(code="math", name="数学")
-    w.chinese = Subject.objects.create(code="chinese", name="语文")
+    w.past_term = Term.objects.filter(start_date__lt=w.term.start_date).order_by("-start_date").first()
+    year = w.term.academic_year
+    last_year = AcademicYear.objects.get(start_year=year.start_year - 1)
+    w.math = Subject.objects.get_or_create(code="math", defaults={"name": "数学"})[0]
+    w.chinese = Subject.objects.get_or_create(code="chinese", defaults={"name": "语文"})[0]
 
     def klass(school, grade, number, ay=year):
         return SchoolClass.objects.create(school=school, academic_year=ay, grade=grade, number=number)
@@ -79,15 +78,15 @@ def mini(db):
     TeachingAssignment.objects.create(teacher=w.t_head, school_class=w.j71, subject=w.math, term=w.term)
     HeadTeacher.objects.create(teacher=w.t_head, school_class=w.j71, term=w.term)
     TeachingAssignment.objects.create(teacher=w.t_plain, school_class=w.j72, subject=w.chinese, term=w.term)
-    TeachingAssignment.objects.create(teacher=w.t_plain, school_class=w.j71, subject=w.chinese, term=w.past_term)
-    TeachingAssignment.objects.create(teacher=w.t_past, school_class=w.j81, subject=w.math, term=w.past_term)
+    TeachingAssignment.objects.create(teacher=w.t_plain, school_class=w.j71_last_year, subject=w.chinese, term=w.past_term)
+    TeachingAssignment.objects.create(teacher=w.t_past, school_class=w.j71_last_year, subject=w.math, term=w.past_term)
     TeachingAssignment.objects.create(teacher=w.t_x, school_class=w.x71, subject=w.math, term=w.term)
 
     w.parent_person = Person.objects.create(name="张父", phone="13800000001")
     Guardianship.objects.create(student=w.s1, guardian=w.parent_person, relation="father")
 
     def user(username, person=None, **roles):
-        u = User.objects.create(username=username, person=person)
+        u = User.objects.create(username=f"mini_{username}", person=person)
         if roles:
             RoleAssignment.objects.create(user=u, **roles)
         return u

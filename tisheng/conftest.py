@@ -11,11 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from django.test import Client
 
-from tisheng.accounts.models import User
-from tisheng.roster.demo import DEMO_LOGINS, build_demo
-from tisheng.roster.models import District, Term
+# Django imports stay inside the fixtures: `core` tests must run without Django (pytest -p no:django).
 
 # The test world: four schools (a junior school, a primary school, a central school with its village
 # school), classes of 6–10 pupils, and a one-school neighbouring district.
@@ -24,14 +21,16 @@ WORLD_OPTIONS = {"students": 300, "class_size": (6, 10), "small": True, "other_d
 
 @dataclass
 class World:
-    district: District
-    term: Term
+    district: "District"  # noqa: F821
+    term: "Term"  # noqa: F821
     password: str
-    logins: dict[str, User]
+    logins: dict[str, "User"]  # noqa: F821
 
 
 @pytest.fixture(scope="session")
 def _world_built(django_db_setup, django_db_blocker):
+    from tisheng.roster.demo import build_demo
+
     with django_db_blocker.unblock():
         demo = build_demo(**WORLD_OPTIONS)
     return {"district_id": demo.district.pk, "term_id": demo.term.pk, "password": demo.password}
@@ -40,6 +39,10 @@ def _world_built(django_db_setup, django_db_blocker):
 @pytest.fixture
 def world(_world_built, db) -> World:
     """The demo district with fresh objects for this test (role name → User in ``logins``)."""
+    from tisheng.accounts.models import User
+    from tisheng.roster.demo import DEMO_LOGINS
+    from tisheng.roster.models import District, Term
+
     users = {u.username: u for u in User.objects.filter(username__in=DEMO_LOGINS.values())}
     return World(
         district=District.objects.get(pk=_world_built["district_id"]),
@@ -52,6 +55,8 @@ def world(_world_built, db) -> World:
 @pytest.fixture
 def client_for(world):
     """``client_for("head_teacher")`` → a test client logged in as that demo login."""
+
+    from django.test import Client
 
     def make(role: str) -> Client:
         client = Client()
@@ -93,6 +98,8 @@ def browser():
 @pytest.fixture
 def live_world(live_server, transactional_db) -> World:
     """A world for tests against the live server (``live_server`` flushes the database around each test)."""
+    from tisheng.roster.demo import build_demo
+
     demo = build_demo(**WORLD_OPTIONS)
     return World(district=demo.district, term=demo.term, password=demo.password,
                  logins={str(r): u for r, u in demo.logins.items()})

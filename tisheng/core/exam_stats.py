@@ -200,7 +200,8 @@ def relative_to(
         *reference,
         "paper",
         sd_ref=ref.sd,
-        **{f"{m}_ref": ref[m] for m in metrics},
+        # mean_ref always: mean_std needs it
+        **{f"{m}_ref": ref[m] for m in dict.fromkeys(["mean", *metrics])},
     )
     joined = child.left_join(ref, [*reference, "paper"])
     joined = joined.drop(*[c for c in joined.columns if c.endswith("_right")])

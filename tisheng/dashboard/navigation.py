@@ -1,0 +1,137 @@
+"""What the shell shows about the signed-in user: the menu for their roles and a line saying where they work.
+
+Only navigation: the pages behind the links check the scope themselves (``visible``/``get_for_user``).
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Q
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+
+from tisheng.accounts.models import DISTRICT_ROLES, SCHOOL_ROLES, Role, RoleAssignment
+from tisheng.accounts.scope import Scope
+from tisheng.roster.models import HeadTeacher, SchoolClass, Student, TeachingAssignment, grade_name
+
+# Roles that may take data out of the roster pages and see the staff menus; a parent has neither.
+STAFF_ROLES = frozenset(Role) - {Role.PARENT}
+# The audit trail is for the bureau's administrators (R-ASR-3).
+AUDIT_ROLES = frozenset({Role.BUREAU_ADMIN})
+# Roles offered the import pages; the imports app checks its own permissions.
+IMPORT_ROLES = frozenset({Role.BUREAU_ADMIN, Role.PRINCIPAL, Role.ACADEMIC_OFFICE})
+
+
+@dataclass(frozen=True)
+class NavItem:
+    key: str
+    label: str
+    url: str
+    active: bool = False
+
+
+def is_staff_member(user) -> bool:
+    """Anyone with a role other than parent: the roster lists and exports are theirs."""
+    return Scope.of(user).has_role(*STAFF_ROLES)
+
+
+def can_view_audit(user) -> bool:
+    return Scope.of(user).has_role(*AUDIT_ROLES)
+
+
+def _url(name: str, *args) -> str | None:
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:  # a page another app has not published yet
+        return None
+
+
+def nav_items(user, path: str = "") -> list[NavItem]:
+    """The menu, in a fixed order, for the union of the user's roles; the entry ``path`` belongs to is active."""
+    scope = Scope.of(user)
+    if scope.user_id is None:
+        return []
+    staff = scope.has_role(*STAFF_ROLES)
+    items: list[tuple[str, str, str | None]] = [
+        ("home", _("Home") if staff else _("My children"), _url("dashboard:home")),
+    ]
+    wide = scope.is_district_wide or len(scope.school_ids) > 1
+    if scope.school_ids and not wide:
+        items.append(("school", _("My school"), _url("roster:school_detail", next(iter(scope.school_ids)))))
+    elif wide:
+        items.append(("schools", _("Schools"), _url("roster:school_list")))
+    if wide or scope.school_ids or scope.grades or scope.subject_grades:
+        items.append(("classes", _("Classes"), _url("roster:class_list")))
+    if len(scope.head_class_ids) == 1:
+        items.append(("my_class", _("My class"), _url("roster:class_detail", next(iter(scope.head_class_ids)))))
+    only_own_class = len(scope.head_class_ids) == 1 and scope.class_ids == scope.head_class_ids
+    if scope.class_ids and not only_own_class and not any(key == "classes" for key, _label, _u in items):
+        items.append(("classes", _("My classes"), _url("roster:class_list")))
+    if staff:
+        items.append(("students", _("Students"), _url("roster:student_list")))
+    if wide or scope.school_ids or scope.grades or scope.subject_grades:
+        items.append(("teachers", _("Teachers"), _url("roster:teacher_list")))
+    if scope.has_role(*IMPORT_ROLES):
+        items.append(("imports", _("Import"), _url("imports:index")))
+    if scope.admin_district_ids or scope.admin_school_ids:
+        items.append(("accounts", _("Accounts"), _url("accounts:user_list")))
+    if scope.has_role(*AUDIT_ROLES):
+        items.append(("audit", _("Audit"), _url("audit:event_list")))
+    items = [(key, label, url) for key, label, url in items if url]
+    # The longest link that the path starts with wins: /roster/classes/12/ is "My class", not "Classes".
+    matches = [url for _key, _label, url in items if path == url or (url != "/" and path.startswith(url))]
+    current = max(matches, key=len, default=None)
+    return [NavItem(key, label, url, url == current) for key, label, url in items]
+
+
+def role_lines(user) -> list[str]:
+    """One line per role with where it applies, widest first: "城关一中 · 班主任 七年级3班"."""
+    scope = Scope.of(user)
+    if scope.user_id is None:
+        return []
+    cached = getattr(user, "_tisheng_role_lines", None)
+    if cached is not None:
+        return cached
+    lines: list[tuple[int, str]] = []
+    order = {role: i for i, role in enumerate(Role)}
+    assignments = (
+        RoleAssignment.objects.filter(user_id=scope.user_id)
+        .filter(Q(term__isnull=True) | Q(term_id=scope.term_id))
+        .select_related("district", "school", "subject")
+    )
+    for ra in assignments:
+        label = Role(ra.role).label
+        if ra.role in DISTRICT_ROLES:
+            where = ra.district.name
+        elif ra.role in SCHOOL_ROLES:
+            where = ra.school.name
+        elif ra.role == Role.GRADE_LEADER:
+            where, label = ra.school.name, f"{label} {grade_name(ra.grade)}"
+        else:
+            detail = " ".join(filter(None, [ra.subject.name if ra.subject else "", grade_name(ra.grade) if ra.grade else ""]))
+            where, label = ra.school.name, f"{label} {detail}".strip()
+        lines.append((order[Role(ra.role)], f"{where} · {label}"))
+    if scope.teacher_id and scope.term_id:
+        heads = HeadTeacher.objects.filter(teacher_id=scope.teacher_id, term_id=scope.term_id).select_related(
+            "school_class__school"
+        )
+        for head in heads:
+            cls = head.school_class
+            lines.append((order[Role.HEAD_TEACHER], f"{cls.school.name} · {Role.HEAD_TEACHER.label} {cls.name}"))
+        taught = (
+            SchoolClass.objects.filter(
+                id__in=TeachingAssignment.objects.filter(teacher_id=scope.teacher_id, term_id=scope.term_id).values(
+                    "school_class_id"
+                )
+            )
+            .select_related("school")
+            .order_by("grade", "number")
+        )
+        if taught:
+            names = "、".join(c.name for c in taught[:3]) + ("…" if len(taught) > 3 else "")
+            lines.append((order[Role.TEACHER], f"{taught[0].school.name} · {Role.TEACHER.label} {names}"))
+    if scope.child_ids:
+        names = "、".join(Student.objects.filter(id__in=scope.child_ids).order_by("student_no").values_list("name", flat=True))
+        lines.append((order[Role.PARENT], f"{Role.PARENT.label} · {names}"))
+    result = [line for _i, line in sorted(lines, key=lambda pair: pair[0])]
+    user._tisheng_role_lines = result
+    return result

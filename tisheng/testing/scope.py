@@ -22,7 +22,9 @@ How the probes run (``tisheng/tests/test_scope.py``):
 - A route with a path parameter (an object) needs, over all roles, at least one 404 probe (an object
   outside the scope).
 - ``absent``/``present`` are searched in the body: HTML as is, JSON with Chinese unescaped, xlsx/docx in
-  their XML parts. PDF text is not extracted; test it where the PDF is made.
+  their XML parts. PDF text is not extracted; test it where the PDF is made. A GET probe's own query values
+  shown back (a form field's ``value="…"``, ``key=value`` in links) are removed first: searching for a name
+  is not leaking it.
 - ``targets(world, role)`` below gives objects just inside and just outside a role's scope.
 - Routes that read no scoped data (login, language switch, translations catalogue) are listed with their
   reason in ``ROUTES_WITHOUT_SCOPE`` in the test; keep that list short.

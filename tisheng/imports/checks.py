@@ -1,0 +1,66 @@
+"""Checks across rows and columns that many imports share. Each returns a step ``(frame, ctx) -> frame``."""
+
+import polars as pl
+
+from tisheng.imports.spec import ImportContext, Step
+
+
+def _row_ref(row: pl.Expr, sheet: pl.Expr) -> pl.Expr:
+    """“12”, or “12（七1班）” when the file has several sheets."""
+    return pl.when(sheet.is_null()).then(row.cast(pl.String)).otherwise(
+        pl.concat_str(row.cast(pl.String), pl.lit("（"), sheet, pl.lit("）"))
+    )
+
+
+def unique(field_name: str, by: str | None = None, shown: pl.Expr | None = None) -> Step:
+    """``field_name`` appears once in the file (compared on column ``by`` if given, quoted as ``shown``).
+    A row repeating an earlier one exactly is named as such."""
+
+    def step(frame: pl.DataFrame, ctx: ImportContext) -> pl.DataFrame:
+        values = [c for c, t in frame.schema.items() if not c.startswith("_") and not isinstance(t, pl.List)]
+        key = pl.col(by or field_name)
+        marked = frame.with_columns(
+            _row_ref(pl.col("_row"), pl.col("_sheet")).first().over(key).alias("_first_ref"),
+            pl.int_range(pl.len()).over(key).alias("_occurrence"),
+            (pl.int_range(pl.len()).over(values) > 0).alias("_same_as_earlier"),
+        )
+        later = key.is_not_null() & (pl.col("_occurrence") > 0)
+        ctx.flag(marked, later & pl.col("_same_as_earlier"), "duplicate_row", field_name, value=shown,
+                 other_row=pl.col("_first_ref"))
+        ctx.flag(marked, later & ~pl.col("_same_as_earlier"), "duplicate_key", field_name, value=shown,
+                 other_row=pl.col("_first_ref"))
+        return frame
+
+    return step
+
+
+def together(field_name: str, other: str) -> Step:
+    """When ``field_name`` is filled in, ``other`` must be too."""
+
+    def step(frame: pl.DataFrame, ctx: ImportContext) -> pl.DataFrame:
+        if ctx.has(field_name):
+            ctx.flag(frame, pl.col(field_name).is_not_null() & pl.col(other).is_null(), "needs_other", field_name,
+                     other=ctx.label(other))
+        return frame
+
+    return step
+
+
+def matches_id_card(id_field: str, birth_field: str | None = None, sex_field: str | None = None) -> Step:
+    """The birth date and sex written agree with those inside the ID card number (GB 11643)."""
+
+    def step(frame: pl.DataFrame, ctx: ImportContext) -> pl.DataFrame:
+        number = pl.col(id_field)
+        if birth_field and ctx.has(birth_field):
+            inside = number.str.slice(6, 8).str.to_date("%Y%m%d", strict=False)
+            ctx.flag(frame, pl.col(birth_field) != inside, "id_birth_mismatch", birth_field,
+                     expected=inside)
+        if sex_field and ctx.has(sex_field):
+            inside = pl.when(number.str.slice(16, 1).cast(pl.Int64, strict=False) % 2 == 1).then(pl.lit("男")).otherwise(
+                pl.lit("女")
+            )
+            written = pl.col(sex_field).replace_strict({"M": "男", "F": "女"}, default=None)
+            ctx.flag(frame, written != inside, "id_sex_mismatch", sex_field, value=written, expected=inside)
+        return frame
+
+    return step

@@ -8,7 +8,7 @@
 # Usage (from the repository root):
 #   Rscript bench/r/sgp_reference.R run INPUT.csv OUTPUT.json [br|fn]
 #       INPUT.csv has columns ID, score, prior_1[, prior_2, ...]; OUTPUT.json gets ID, SGP, knots, boundaries,
-#       the time rq took, and the coefficient matrix.
+#       the time rq took (wall and CPU), and the coefficient matrix.
 #   Rscript bench/r/sgp_reference.R fixture ../shared/datasets/SGPdata_sgpData_wide.csv tisheng/core/tests/fixtures/growth_sgp.json
 #       the test fixture: two grade transitions of the SGPdata set (grade 4 2023 -> grade 5 2024 with one prior;
 #       grade 3 2022 -> 4 2023 -> 5 2024 with two priors), students in ascending ID order.
@@ -24,9 +24,9 @@ sgp_reference <- function(d, method = "br") {
   basis <- do.call(cbind, lapply(prior_cols, function(p)
     bs(d[[p]], knots = knots[[p]], Boundary.knots = bounds[[p]])))
   X <- cbind(1, basis)
-  t0 <- proc.time()[["elapsed"]]
+  t0 <- proc.time()
   fit <- suppressWarnings(rq(d$score ~ basis, tau = taus, method = method))
-  elapsed <- proc.time()[["elapsed"]] - t0
+  el <- proc.time() - t0
   coef <- fit$coefficients
   pred <- X %*% coef
   pred <- round(t(apply(pred, 1, sort)), 5)
@@ -34,7 +34,8 @@ sgp_reference <- function(d, method = "br") {
   sgp[sgp == 0] <- 1L
   sgp[sgp == 100] <- 99L
   list(ID = d$ID, SGP = as.integer(sgp), knots = knots, boundaries = bounds, method = method,
-       rq_seconds = elapsed, coefficients = unname(coef))
+       rq_seconds = el[["elapsed"]], rq_cpu_seconds = el[["user.self"]] + el[["sys.self"]],
+       coefficients = unname(coef))
 }
 
 args <- commandArgs(trailingOnly = TRUE)

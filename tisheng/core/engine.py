@@ -62,6 +62,23 @@ def load(backend: BaseBackend, name: str | None, data: Any, *, temp: bool = True
     return backend.create_table(name, data, temp=temp, overwrite=True)
 
 
+def register(backend: BaseBackend, name: str, data: Any) -> ibis.Table:
+    """Make in-memory data queryable as table ``name`` without copying it, where the backend can.
+
+    On DuckDB an Arrow table (a Polars DataFrame is converted to Arrow, mostly zero-copy) is registered as
+    a view that DuckDB scans in place: no load time, and the data stay owned by the caller, who must keep
+    them alive while the table is used. Other backends fall back to :func:`load` (a copy).
+    """
+    if isinstance(data, pl.LazyFrame):
+        data = data.collect()
+    if backend.name != "duckdb":
+        return load(backend, name, data)
+    if isinstance(data, pl.DataFrame):
+        data = data.to_arrow()
+    backend.con.register(name, data)
+    return backend.table(name)
+
+
 def memtable(data: Any) -> ibis.Table:
     """Wrap in-memory data as an Ibis table without binding it to a backend.
 

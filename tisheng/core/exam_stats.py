@@ -78,12 +78,6 @@ def _std(x: ir.NumericColumn, ddof: int, where=None) -> ir.FloatingScalar:
     return x.std(how="pop" if ddof == 0 else "sample", where=where)
 
 
-def _rate(cond: ir.BooleanValue, where: ir.BooleanValue) -> ir.FloatingScalar:
-    # Mean of a 0/1 float over the rows that sat: null when none sat. Written this way so PostgreSQL returns
-    # float, not NUMERIC (see engine.py).
-    return ibis.ifelse(cond, 1, 0).cast("float64").mean(where=where)
-
-
 def _safe_div(num: ir.NumericValue, den: ir.NumericValue) -> ir.NumericValue:
     return num / den.nullif(0)
 
@@ -118,56 +112,92 @@ def score_stats(
     * ``band_1`` … ``band_<bands>``: counts in [0, F/bands), [F/bands, 2F/bands) … [(bands−1)F/bands, F],
       the last band closed on the right.
     """
-    flags = _score_flags(scores, bands=bands)
-    sat = flags.sat
-    full = flags.full_mark
-
-    def at_least(line: float) -> ir.BooleanValue:
-        return flags.score >= full * line - EPS
-
-    metrics = {
-        "n_rows": flags.count(),
-        "n_sat": sat.sum(),
-        "n_absent": ((flags.status == ABSENT) | ((flags.status == SAT) & flags.score.isnull())).sum(),
-        "n_exempt": (flags.status == EXEMPT).sum(),
-        "n_cheating": (flags.status == CHEATING).sum(),
-        "full_mark": full.max(),
-        "mean": flags.score.mean(where=sat),
-        "sd": _std(flags.score, ddof, where=sat),
-        "sd_ddof": ibis.literal(ddof),
-        "min": flags.score.min(where=sat),
-        "max": flags.score.max(where=sat),
-        **{percentile_column(q): flags.score.quantile(q, where=sat) for q in percentiles},
-        "pass_rate": _rate(at_least(pass_line), sat),
-        "excellent_rate": _rate(at_least(excellent_line), sat),
-        "good_rate": _rate(at_least(good_line), sat),
-        "low_rate": _rate(~at_least(low_line), sat),
-        "full_mark_rate": _rate(flags.score >= full - EPS, sat),
-        **{f"band_{b + 1}": ((flags.band == b) & sat).sum() for b in range(bands)},
-    }
-
     all_keys: list[str] = []
     for keys in by:
         all_keys += [k for k in keys if k not in all_keys]
+    percentiles = list(percentiles)
+    f = _prepared(
+        scores,
+        all_keys,
+        lines={
+            "pass_rate": (pass_line, ">="),
+            "excellent_rate": (excellent_line, ">="),
+            "good_rate": (good_line, ">="),
+            "low_rate": (low_line, "<"),
+            "full_mark_rate": (1.0, ">="),
+        },
+        bands=bands,
+    )
+    metrics = {
+        "n_rows": f.count(),
+        "n_sat": f._sat.sum(),
+        "n_absent": f._absent.sum(),
+        "n_exempt": f._exempt.sum(),
+        "n_cheating": f._cheating.sum(),
+        "full_mark": f.full_mark.max(),
+        # _x is the score of rows that sat and null otherwise; aggregates skip nulls, so no FILTER needed.
+        "mean": f._x.mean(),
+        "sd": _std(f._x, ddof),
+        "min": f._x.min(),
+        "max": f._x.max(),
+        **({"_q": f._x.quantile(percentiles)} if percentiles else {}),
+        **{name: f[f"_{name}"].mean() for name in ("pass_rate", "excellent_rate", "good_rate", "low_rate",
+                                                    "full_mark_rate")},
+        **{f"band_{b + 1}": ibis.ifelse(f._band == b, 1, 0).sum() for b in range(bands)},
+    }
+    columns = [
+        "scope", *all_keys, "paper", "n_rows", "n_sat", "n_absent", "n_exempt", "n_cheating", "full_mark",
+        "mean", "sd", "sd_ddof", "min", "max", *map(percentile_column, percentiles), "score_rate",
+        "pass_rate", "excellent_rate", "good_rate", "low_rate", "full_mark_rate",
+        *(f"band_{b + 1}" for b in range(bands)),
+    ]
     parts = []
     for keys in by:
-        agg = flags.group_by([*keys, "paper"]).aggregate(**metrics)
+        agg = f.group_by([*keys, "paper"]).aggregate(**metrics)
         agg = agg.mutate(
             scope=ibis.literal(scope_name(keys)),
+            sd_ddof=ibis.literal(ddof),
             score_rate=agg["mean"] / agg.full_mark,
+            **{percentile_column(q): agg._q[i] for i, q in enumerate(percentiles)},
             **{k: ibis.null().cast(scores[k].type()) for k in all_keys if k not in keys},
         )
-        parts.append(agg.select("scope", *all_keys, "paper", *metrics.keys(), "score_rate"))
+        parts.append(agg.select(*columns))
     return parts[0] if len(parts) == 1 else ibis.union(*parts)
 
 
-def _score_flags(scores: ir.Table, *, bands: int) -> ir.Table:
-    """The scores table with ``sat`` and the band index (0-based) of each score (§1 分数段)."""
+def _prepared(scores: ir.Table, keys: Sequence[str], *, lines: Mapping[str, tuple[float, str]], bands: int) -> ir.Table:
+    """One row per input row with what the aggregates need, computed once for every grouping.
+
+    ``_x`` the score when the row sat, else null; ``_sat``, ``_absent``, ``_exempt``, ``_cheating`` 0/1;
+    one 0/1 float per line (null when the row did not sit) so that its mean is the rate over N (§1); ``_band``
+    the 0-based score band (null when the row did not sit).
+    """
     sat = sat_flag(scores)
+    score, full = scores.score, scores.full_mark
+
+    def indicator(cond: ir.BooleanValue) -> ir.IntegerValue:
+        return ibis.ifelse(cond, 1, 0)
+
+    def line_flag(line: float, op: str) -> ir.FloatingValue:
+        # The line c·F minus EPS: 70 must count as ≥ 0.7·100 = 70.00000000000001 (module doc).
+        cond = score >= full * line - EPS if op == ">=" else score < full * line - EPS
+        return ibis.ifelse(sat, ibis.ifelse(cond, 1.0, 0.0), ibis.null()).cast("float64")
+
     # floor(score·bands/F) is exact when the quotient is an integer; least() closes the last band on the
     # right (a full mark falls in band bands−1, not in a band of its own).
-    band = ibis.least((scores.score * bands / scores.full_mark + EPS).floor(), bands - 1)
-    return scores.mutate(sat=sat, band=band.cast("int64"))
+    band = ibis.least((score * bands / full + EPS).floor(), bands - 1).cast("int64")
+    return scores.select(
+        *keys,
+        "paper",
+        "full_mark",
+        _x=ibis.ifelse(sat, score, ibis.null()).cast("float64"),
+        _sat=indicator(sat),
+        _absent=indicator((scores.status == ABSENT) | ((scores.status == SAT) & score.isnull())),
+        _exempt=indicator(scores.status == EXEMPT),
+        _cheating=indicator(scores.status == CHEATING),
+        _band=ibis.ifelse(sat, band, ibis.null()),
+        **{f"_{name}": line_flag(line, op) for name, (line, op) in lines.items()},
+    )
 
 
 def relative_to(
@@ -249,23 +279,25 @@ def standard_scores(
     sat = scores.filter(sat_flag(scores))
     by = list(by)
     group = ibis.window(group_by=by)
-    n = sat.score.count().over(group)
-    mean = sat.score.mean().over(group)
-    sd = _std(sat.score, ddof).over(group)
-    below = ibis.rank().over(group_by=by, order_by=sat.score)  # 0-based min rank = #{X < X_i}
-    above = ibis.rank().over(group_by=by, order_by=ibis.desc(sat.score))  # #{X > X_i}
-    ties = sat.score.count().over(ibis.window(group_by=[*by, "score"]))  # #{X = X_i}
-    z = _safe_div(sat.score - mean, sd)
-    share = (below + ties * 0.5) / n
-    return sat.mutate(
-        n=n,
-        z=z,
-        t=50 + 10 * z,
-        score_500=500 + 100 * z,
-        percentile_rank=100 * share,
-        normal_t=50 + 10 * norm_ppf(share),
-        rank=above + 1,
+    # Window results first, as columns: the formulas below refer to them many times (Φ⁻¹ is a long
+    # polynomial), and a column reference keeps the SQL short where an inlined window would be repeated.
+    w = sat.mutate(
+        n=sat.score.count().over(group),
+        _mean=sat.score.mean().over(group),
+        _sd=_std(sat.score, ddof).over(group),
+        _below=ibis.rank().over(group_by=by, order_by=sat.score),  # 0-based min rank = #{X < X_i}
+        rank=ibis.rank().over(group_by=by, order_by=ibis.desc(sat.score)) + 1,  # 1 + #{X > X_i}
+        _ties=sat.score.count().over(ibis.window(group_by=[*by, "score"])),  # #{X = X_i}
     )
+    w = w.mutate(_z=_safe_div(w.score - w._mean, w._sd), _share=(w._below + w._ties * 0.5) / w.n)
+    out = w.mutate(
+        z=w._z,
+        t=50 + 10 * w._z,
+        score_500=500 + 100 * w._z,
+        percentile_rank=100 * w._share,
+        normal_t=50 + 10 * norm_ppf(w._share),
+    )
+    return out.select(*scores.columns, "n", "z", "t", "score_500", "percentile_rank", "normal_t", "rank")
 
 
 def change_since(

@@ -88,14 +88,17 @@ def proportional_levels(
     if not converted:
         return t.drop("_sat")
 
+    # Y1, Y2 (windows) and T1, T2 as columns first: the linear rule refers to each of them several times.
     level_group = ibis.window(group_by=[*by, "_sat", "level"])
-    y1 = t.score.min().over(level_group)
-    y2 = t.score.max().over(level_group)
-    t1 = ibis.cases(*[(t.level == lv["level"], lv["converted_min"]) for lv in scheme], else_=ibis.null())
-    t2 = ibis.cases(*[(t.level == lv["level"], lv["converted_max"]) for lv in scheme], else_=ibis.null())
-    raw = ibis.ifelse(y2 > y1, t1 + (t2 - t1) * (t.score - y1) / (y2 - y1), t2)
+    t = t.mutate(
+        _y1=t.score.min().over(level_group),
+        _y2=t.score.max().over(level_group),
+        _t1=ibis.cases(*[(t.level == lv["level"], lv["converted_min"]) for lv in scheme], else_=ibis.null()),
+        _t2=ibis.cases(*[(t.level == lv["level"], lv["converted_max"]) for lv in scheme], else_=ibis.null()),
+    )
+    raw = ibis.ifelse(t._y2 > t._y1, t._t1 + (t._t2 - t._t1) * (t.score - t._y1) / (t._y2 - t._y1), t._t2)
     converted_score = ibis.ifelse(t._sat, (raw + 0.5).floor().cast("int64"), ibis.null())
-    return t.mutate(converted_score=converted_score).drop("_sat")
+    return t.mutate(converted_score=converted_score).drop("_sat", "_y1", "_y2", "_t1", "_t2")
 
 
 def levels_from_rules(

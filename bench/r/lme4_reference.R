@@ -38,6 +38,7 @@ describe_fit <- function(m) {
     criterion = unname(if (isREML(m)) REMLcrit(m) else deviance(m)),
     loglik = as.numeric(logLik(m)),
     optimizer = m@optinfo$optimizer,
+    singular = isSingular(m),
     feval = m@optinfo$feval,
     groups = groups
   )
@@ -72,6 +73,20 @@ for (s in seq_len(n_school)) {
 }
 syn <- do.call(rbind, rows)
 
+# Near-null data (no school or class effect in the generating model): fits on the boundary (school variance 0,
+# lme4 "boundary (singular) fit") with a small class variance inside it.
+near_null <- function(seed) {
+  set.seed(seed)
+  do.call(rbind, lapply(1:8, function(s) do.call(rbind, lapply(1:3, function(c) {
+    n <- 15
+    x <- round(rnorm(n, 50, 10), 1)
+    data.frame(school = sprintf("S%02d", s), class = sprintf("S%02dC%d", s, c), x = x,
+               y = round(5 + 0.7 * x + rnorm(n, 0, 5), 2))
+  }))))
+}
+nn2 <- near_null(2)
+nn3 <- near_null(3)
+
 out <- list(
   generated_by = "bench/r/lme4_reference.R",
   r_version = R.version.string,
@@ -86,6 +101,10 @@ out <- list(
     data = syn,
     nested_reml = fit_both("score ~ prior + girl + (1 | school) + (1 | class)", syn, TRUE),
     nested_ml = fit_both("score ~ prior + girl + (1 | school) + (1 | class)", syn, FALSE)
+  ),
+  boundary = list(
+    seed2 = list(data = nn2, nested_reml = fit_both("y ~ x + (1 | school) + (1 | class)", nn2, TRUE)),
+    seed3 = list(data = nn3, nested_reml = fit_both("y ~ x + (1 | school) + (1 | class)", nn3, TRUE))
   )
 )
 writeLines(toJSON(out, auto_unbox = TRUE, digits = NA, pretty = FALSE, dataframe = "columns"), out_path)

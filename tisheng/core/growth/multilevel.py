@@ -31,7 +31,7 @@ where 1_g'B⁻¹(·) is obtained from g's own sums by walking up its ancestors a
 For two levels this is the familiar shrinkage (Raudenbush & Bryk 2002, Hierarchical Linear Models, ch. 3):
 û_j = λ_j r̄_j with λ_j = τ²/(τ² + σ²/n_j) and Var(u_j | y) = τ²(1 − λ_j) (exam_analysis.md §5).
 
-θ is found by minimising d_R (or the ML deviance) with L-BFGS-B on θ ≥ 0 using the analytic gradient
+θ is found by minimising d_R (or the ML deviance) with L-BFGS-B over φ_k = θ_k² ≥ 0 using the analytic gradient
 ∂d/∂θ_k² = tr(Z_k'PZ_k) − ν‖Z_k'B⁻¹r‖²/r² (P = B⁻¹ − B⁻¹X(X'B⁻¹X)⁻¹X'B⁻¹, ν = n − p; ML: tr(Z_k'B⁻¹Z_k), ν = n).
 """
 
@@ -196,6 +196,7 @@ class _Nested:
         return rho, nu
 
     def value_and_grad(self, theta: np.ndarray, reml: bool) -> tuple[float, np.ndarray]:
+        """The criterion and its gradient with respect to the variance ratios φ_k = θ_k²."""
         s = self.solve(theta, reml)
         p = self.p
         w = np.append(-s["beta"], 1.0)
@@ -209,7 +210,7 @@ class _Nested:
                 Ainv_RX = linalg.cho_solve(s["cho"], RX.T)
                 tr -= float(np.sum(RX.T * Ainv_RX))
             dphi = tr - s["dfree"] * float(zr @ zr) / s["r2"]
-            grad[k] = 2.0 * theta[k] * dphi
+            grad[k] = dphi
         return s["crit"], grad
 
     def chain_kappa(self, theta: np.ndarray, s: dict[str, Any], k: int) -> np.ndarray:
@@ -235,25 +236,26 @@ class _Nested:
         return kap
 
 
-def _newton_polish(fun: Any, theta: np.ndarray, max_iter: int = 8) -> tuple[np.ndarray, int, float]:
+def _newton_polish(fun: Any, phi: np.ndarray, max_iter: int = 8) -> tuple[np.ndarray, int, float]:
     """A few safeguarded Newton steps on the profiled criterion (Hessian by differences of the analytic gradient).
 
-    L-BFGS-B stops where its relative tolerance on d is met, about 1e-9 in θ; Newton from there reaches the
-    optimum to rounding error in one or two steps, so estimates do not depend on optimiser tolerances.
-    Components at the boundary θ_k = 0 whose gradient points outward stay fixed there.
+    L-BFGS-B stops where its relative tolerance on d is met; Newton from there reaches the optimum to rounding
+    error in one or two steps, so estimates do not depend on optimiser tolerances.  Components at the boundary
+    φ_k = 0 whose gradient points outward stay there.  Returns φ, the evaluations used, and the largest
+    gradient component that is not held by the boundary.
     """
-    K = theta.size
+    K = phi.size
     nfev = 0
-    f0, g0 = fun(theta)
+    f0, g0 = fun(phi)
     nfev += 1
     for _ in range(max_iter):
-        free = ~((theta <= 0.0) & (g0 >= 0.0))
+        free = ~((phi <= 0.0) & (g0 >= 0.0))
         if not np.any(free):
             break
         H = np.empty((K, K))
         for k in range(K):
-            h = 1e-5 * max(abs(theta[k]), 1e-3)
-            tp, tm = theta.copy(), theta.copy()
+            h = 1e-5 * max(abs(phi[k]), 1e-3)
+            tp, tm = phi.copy(), phi.copy()
             tp[k] += h
             tm[k] = max(tm[k] - h, 0.0)
             gp = fun(tp)[1]
@@ -270,18 +272,18 @@ def _newton_polish(fun: Any, theta: np.ndarray, max_iter: int = 8) -> tuple[np.n
             step[idx] = -np.linalg.solve(Hf, g0[idx])
         except np.linalg.LinAlgError:
             break
-        cand = np.maximum(theta + step, 0.0)
+        cand = np.maximum(phi + step, 0.0)
         f1, g1 = fun(cand)
         nfev += 1
         if not f1 <= f0 + 1e-12 * max(1.0, abs(f0)):
             break
-        small = np.max(np.abs(cand - theta)) <= 1e-12 * max(1.0, float(np.max(theta)))
-        theta, f0, g0 = cand, f1, g1
+        small = np.max(np.abs(cand - phi)) <= 1e-12 * max(1.0, float(np.max(phi)))
+        phi, f0, g0 = cand, f1, g1
         if small:
             break
-    free = ~((theta <= 0.0) & (g0 >= 0.0))
+    free = ~((phi <= 0.0) & (g0 >= 0.0))
     grad_norm = float(np.max(np.abs(g0[free]))) if np.any(free) else 0.0
-    return theta, nfev, grad_norm
+    return phi, nfev, grad_norm
 
 
 def _formula(outcome: str, terms: Sequence[str], groups: Sequence[str]) -> str:
@@ -359,15 +361,18 @@ def fit_multilevel(
     M = np.column_stack([X[:, :1], X[:, 1:] - xbar, y - ybar])
     model = _Nested(M, codes[-1], parents, n_units, p)
 
-    def fun(th: np.ndarray) -> tuple[float, np.ndarray]:
-        return model.value_and_grad(np.asarray(th, dtype=float), reml)
+    # optimise over the variance ratios φ_k = θ_k² = τ_k²/σ² ≥ 0: at the boundary φ_k = 0 the gradient is the
+    # one-sided derivative (in θ it would vanish there and leave the optimiser stuck at a false stationary point)
+    def fun(phi: np.ndarray) -> tuple[float, np.ndarray]:
+        return model.value_and_grad(np.sqrt(np.maximum(np.asarray(phi, dtype=float), 0.0)), reml)
 
-    th0 = np.ones(K) if theta_start is None else np.asarray(theta_start, dtype=float)
+    phi0 = np.ones(K) if theta_start is None else np.asarray(theta_start, dtype=float) ** 2
     res = optimize.minimize(
-        fun, th0, jac=True, method="L-BFGS-B", bounds=[(0.0, None)] * K,
+        fun, phi0, jac=True, method="L-BFGS-B", bounds=[(0.0, None)] * K,
         options={"ftol": 1e-14, "gtol": 1e-9, "maxiter": 1000, "maxcor": 20},
     )
-    theta, nfev, grad_norm = _newton_polish(fun, np.asarray(res.x, dtype=float))
+    phi, nfev, grad_norm = _newton_polish(fun, np.asarray(res.x, dtype=float))
+    theta = np.sqrt(phi)
     converged = grad_norm < 1e-4
     s = model.solve(theta, reml)
     sigma2 = s["r2"] / (n - p if reml else n)
@@ -446,7 +451,7 @@ def fit_multilevel(
         n_students=n,
         n_groups={groups_t[k]: n_units[k] for k in range(K)},
         n_dropped_missing=dropped,
-        method="linear mixed model, profiled criterion over θ = τ/σ (L-BFGS-B, analytic gradient), as lme4::lmer",
+        method="linear mixed model, profiled criterion over φ = τ²/σ² (L-BFGS-B, analytic gradient, Newton polish), as lme4::lmer",
         estimation="REML" if reml else "ML",
         level=level,
         min_group_size=min_group_size,

@@ -380,6 +380,8 @@ def student_growth_percentiles(
         terms += [f"bs({pr}){j + 1}" for j in range(B.shape[1])]
         kn[pr], bd[pr] = k_use.tolist(), b_use.tolist()
     X = np.hstack(blocks)
+    if np.linalg.matrix_rank(X) < X.shape[1]:
+        raise ValueError("the spline design is rank deficient (a prior score takes too few distinct values)")
     if n < 10 * X.shape[1]:
         raise ValueError(f"too few students ({n}) for {X.shape[1]} coefficients per quantile")
     coef, info = quantile_regression(X, y, SGP_TAUS)

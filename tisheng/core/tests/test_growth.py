@@ -187,7 +187,7 @@ def test_multilevel_reproduces_lme4_on_jsp728(lme4_ref, jsp, key, covariates):
 def test_multilevel_reproduces_lme4_three_levels(lme4_ref, key):
     syn = lme4_ref["synthetic3"]
     ref = syn[key]
-    data = pl.DataFrame(syn["data"])
+    data = pl.DataFrame(syn["data"], strict=False)
     res = fit_multilevel(data, "score", "prior", groups=("school", "class"), covariates="girl", reml=ref["reml"],
                          min_group_size=1)
     assert res.converged
@@ -196,9 +196,24 @@ def test_multilevel_reproduces_lme4_three_levels(lme4_ref, key):
     _compare_lme4(res, ref["tight"], levels, tol=1e-5)
 
 
+@pytest.mark.parametrize("key", ["seed2", "seed3"])
+def test_multilevel_boundary_fit_matches_lme4(lme4_ref, key):
+    """School variance on the boundary (0, lme4 "singular"), a small class variance inside it."""
+    case = lme4_ref["boundary"][key]
+    ref = case["nested_reml"]
+    data = pl.DataFrame(case["data"], strict=False)
+    res = fit_multilevel(data, "y", "x", groups=("school", "class"), min_group_size=1)
+    assert res.converged and res.singular and ref["tight"]["singular"]
+    assert res.theta["school"] == pytest.approx(0.0, abs=1e-7)
+    levels = {"school": "school", "class": "class"}
+    _compare_lme4(res, ref["default"], levels, tol=1e-5)
+    _compare_lme4(res, ref["tight"], levels, tol=1e-6)
+    assert res.theta["school:class"] == pytest.approx(ref["tight"]["theta"]["class.(Intercept)"], abs=1e-6)
+
+
 def test_multilevel_three_levels_against_dense_algebra(lme4_ref):
     """Conditional variances, and the class total (school + class) variance, by brute-force matrices."""
-    data = pl.DataFrame(lme4_ref["synthetic3"]["data"])
+    data = pl.DataFrame(lme4_ref["synthetic3"]["data"], strict=False)
     res = fit_multilevel(data, "score", "prior", groups=("school", "class"), covariates="girl", min_group_size=1)
     schools = res.groups["school"]["school"].to_list()
     classes = res.groups["class"]["class"].to_list()
@@ -255,7 +270,7 @@ def test_multilevel_shrinkage_properties(jsp):
 
 
 def test_multilevel_too_small_groups_flagged(lme4_ref):
-    data = pl.DataFrame(lme4_ref["synthetic3"]["data"])
+    data = pl.DataFrame(lme4_ref["synthetic3"]["data"], strict=False)
     res = fit_multilevel(data, "score", "prior", groups=("school", "class"), covariates="girl", as_of="2025-07-01")
     cls = res.groups["class"]
     small = cls.filter(pl.col("n") < 10)

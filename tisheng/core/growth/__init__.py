@@ -6,7 +6,8 @@
   conditional modes and conditional variances as ``ranef(condVar = TRUE)``.
 - :func:`student_growth_percentiles` — Betebenner's SGP: quantile regression at 100 quantiles on cubic
   B-splines of the prior scores; :func:`group_median_sgp` — a group's median SGP with its interval.
-- :func:`reading` — the plain-language reading (中文 / English) of an estimate and its interval.
+- :func:`reading` — the plain-language reading (中文 / English) of an estimate and its interval;
+  :func:`add_reading_text` adds it as a column to any of the group tables.
 
 See docs/value-added.md for the equations, sources and how to read the output.
 """
@@ -19,6 +20,7 @@ from ._common import (
     NOT_DIFFERENT,
     TOO_SMALL,
     ModelDescription,
+    add_reading_text,
     classify,
     reading,
 )
@@ -48,6 +50,7 @@ __all__ = [
     "ModelDescription",
     "MultilevelResult",
     "ResidualGainResult",
+    "add_reading_text",
     "bspline_basis",
     "classify",
     "fit_multilevel",

@@ -190,6 +190,32 @@ def reading(
     return f"not significantly different from {en_exp} (the {pct} interval includes {_en_num(ref)})"
 
 
+def add_reading_text(
+    groups: pl.DataFrame,
+    *,
+    lang: str = "zh",
+    kind: str = "value_added",
+    estimate: str = "estimate",
+    lower: str = "lower",
+    upper: str = "upper",
+    reference: float | None = None,
+    min_group_size: int | None = None,
+    level: float = DEFAULT_LEVEL,
+    name: str | None = None,
+) -> pl.DataFrame:
+    """``groups`` with one more column (``reading_zh`` / ``reading_en``): :func:`reading` of every row.
+
+    Works on the group tables of all three models; for :func:`group_median_sgp` pass ``kind="sgp"``,
+    ``estimate="median_sgp"`` (the reference is then 50).
+    """
+    ref = reference if reference is not None else (50.0 if kind == "sgp" else 0.0)
+    texts = [
+        reading(e, lo, hi, reference=ref, lang=lang, kind=kind, n=n, min_group_size=min_group_size, level=level)
+        for e, lo, hi, n in zip(groups[estimate], groups[lower], groups[upper], groups["n"])
+    ]
+    return groups.with_columns(pl.Series(name or f"reading_{lang}", texts, dtype=pl.String))
+
+
 def _en_num(ref: str) -> str:
     return "zero" if ref == "0" else ref
 
@@ -209,8 +235,8 @@ class ModelDescription:
     n_dropped_missing: int
     method: str
     estimation: str
-    level: float
-    min_group_size: int
+    level: float | None
+    min_group_size: int | None
     date: str
     source: str
     extra: dict[str, Any] = field(default_factory=dict)
@@ -241,15 +267,26 @@ class ModelDescription:
         """One line for a figure caption."""
         groups = ", ".join(f"{k} {v}" for k, v in self.n_groups.items())
         if lang == "zh":
-            return (
-                f"{self.model}：{self.formula}；学生 {self.n_students} 人；组数 {groups}；方法 {self.method}"
-                f"（{self.estimation}）；{self.level * 100:g}% 区间；少于 {self.min_group_size} 人的组不报告；{self.date}"
-            )
-        return (
-            f"{self.model}: {self.formula}; {self.n_students} students; groups: {groups}; {self.method}"
-            f" ({self.estimation}); {self.level * 100:g}% intervals; groups under {self.min_group_size} students not"
-            f" reported; {self.date}"
-        )
+            parts = [f"{self.model}：{self.formula}", f"学生 {self.n_students} 人"]
+            if groups:
+                parts.append(f"组数 {groups}")
+            parts.append(f"方法 {self.method}（{self.estimation}）")
+            if self.level is not None:
+                parts.append(f"{self.level * 100:g}% 区间")
+            if self.min_group_size:
+                parts.append(f"少于 {self.min_group_size} 人的组不报告")
+            parts.append(self.date)
+            return "；".join(parts)
+        parts = [f"{self.model}: {self.formula}", f"{self.n_students} students"]
+        if groups:
+            parts.append(f"groups: {groups}")
+        parts.append(f"{self.method} ({self.estimation})")
+        if self.level is not None:
+            parts.append(f"{self.level * 100:g}% intervals")
+        if self.min_group_size:
+            parts.append(f"groups under {self.min_group_size} students not reported")
+        parts.append(self.date)
+        return "; ".join(parts)
 
 
 def today(as_of: _dt.date | str | None) -> str:

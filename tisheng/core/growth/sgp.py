@@ -339,6 +339,16 @@ class GrowthPercentiles:
     boundaries: dict[str, list[float]]
     description: ModelDescription
 
+    def as_dict(self, *, students: bool = True) -> dict[str, Any]:
+        return {
+            "students": self.students.to_dicts() if students else None,
+            "coefficients": self.coefficients.tolist(),
+            "terms": list(self.terms),
+            "knots": dict(self.knots),
+            "boundaries": dict(self.boundaries),
+            "description": self.description.as_dict(),
+        }
+
 
 def student_growth_percentiles(
     data: pl.DataFrame | Mapping[str, Any],
@@ -416,8 +426,8 @@ def student_growth_percentiles(
         method="linear quantile regression, Frisch–Newton interior point then optimal vertex (as quantreg br);"
         " predictions isotonised, rounded to 5 decimals; SGP = #{Q < y}, clamped to 1..99",
         estimation="quantile regression",
-        level=float("nan"),
-        min_group_size=0,
+        level=None,
+        min_group_size=None,
         date=today(as_of),
         source="Betebenner (2009) EM:IP 28(4); R package SGP; Koenker (2005); Portnoy & Koenker (1997)",
         extra={"knots": kn, "boundaries": bd, "loss_hoss": list(loss_hoss) if loss_hoss else None,

@@ -19,6 +19,7 @@ from scipy import optimize, stats
 
 from tisheng.core.growth import (
     SGP_TAUS,
+    add_reading_text,
     bspline_basis,
     fit_multilevel,
     group_median_sgp,
@@ -318,6 +319,30 @@ def test_reading_texts():
         reading(1, 0, 2, lang="fr")
 
 
+def test_reading_columns_and_serialisable_results(lme4_ref):
+    data = pl.DataFrame(lme4_ref["synthetic3"]["data"], strict=False)
+    res = fit_multilevel(data, "score", "prior", groups=("school", "class"), covariates="girl", as_of="2025-07-01")
+    cls = add_reading_text(res.groups["class"], lang="zh", min_group_size=10)
+    cls = add_reading_text(cls, lang="en", min_group_size=10)
+    for row in cls.to_dicts():
+        if row["status"] == "too_small":
+            assert row["reading_zh"].startswith("人数不足") and row["reading_en"].startswith("too few students")
+        elif row["reading"] == "above":
+            assert row["reading_zh"].startswith("高于预期，且区间不含0")
+        elif row["reading"] == "below":
+            assert row["reading_zh"].startswith("低于预期，且区间不含0")
+        else:
+            assert row["reading_zh"].startswith("与预期无显著差异")
+    # results carry everything needed to reproduce a figure, and serialise to JSON
+    text = json.dumps(res.as_dict(), ensure_ascii=False, allow_nan=False)
+    back = json.loads(text)["description"]
+    assert back["estimation"] == "REML" and back["n_students"] == data.height and back["date"] == "2025-07-01"
+    assert back["priors"] == ["prior"] and back["covariates"] == ["girl"] and back["groups"] == ["school", "class"]
+    assert "REML" in res.description.text() and "学生" in res.description.text("zh")
+    rg = residual_gain(data, "score", "prior", group="school", cluster="class")
+    json.dumps(rg.as_dict(), allow_nan=False)
+
+
 # --------------------------------------------------------------------------------------------------------------
 # growth percentiles
 
@@ -414,6 +439,7 @@ def test_sgp_matches_quantreg(sgp_ref, sgp_wide, key, years):
     assert np.all(np.diff(cuts, axis=1) >= 0)
     d_ = res.description.as_dict()
     assert d_["n_students"] == ref["n"] and d_["vertex_solutions"] == 100
+    json.dumps(res.as_dict(students=False), allow_nan=False)
 
 
 def test_group_median_sgp_interval_and_too_small():

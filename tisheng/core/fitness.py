@@ -1,0 +1,800 @@
+"""Scoring by the 2014 National Student Physical Health Standard, grades 1–9.
+
+Source: 《国家学生体质健康标准（2014年修订）》, 教育部, 教体艺〔2014〕5号 (2014-07-07).
+Every number used here (item tables, BMI bands, weights, 附加分 tables, caps, level cut-offs) is read
+at run time from the copies of the official tables in ``tisheng/core/data/`` (README.md §1 there);
+none is retyped into this file.
+
+How a school year is scored (``nsphs2014_rules.json``):
+
+* item score (单项得分) = the highest table row whose threshold the result reaches
+  (``result >= threshold`` for higher-better items, ``result <= threshold`` for times);
+  a result worse than the 10-point row scores 0.
+* BMI = kg / m², rounded half up to 0.1, looked up in the bands 正常 100 / 低体重 80 / 超重 80 / 肥胖 60.
+* 标准分 = Σ item score × weight % (BMI included), at most 100.
+* 附加分 = points for results beyond the 100-point row (一分钟跳绳 in grades 1–6; 引体向上 and 1000 m
+  for boys, 一分钟仰卧起坐 and 800 m for girls in grades 7–9), at most 20.
+* 学年总分 = 标准分 + 附加分, at most 120; the level (优秀/良好/及格/不及格) is read from 学年总分.
+* 毕业成绩 = 毕业当年学年总分 × 50 % + 其他学年学年总分平均 × 50 % (:func:`graduation_score`).
+
+Public API
+----------
+``load_tables()``            the tables, loaded and checked once into an immutable :class:`Nsphs2014Tables`.
+``score_students(frame)``    vectorised scorer over a Polars frame, one row per student-year.
+``score_one(record)``        the same rules as plain per-student loops (reference and cross-check).
+``graduation_score(frame)``  毕业成绩 from a frame of (student, grade, 学年总分).
+``level_for(total)``         the level of a 学年总分 or 毕业成绩.
+
+Decisions where the standard (as far as we hold its text) is silent:
+
+1. Rounding. BMI is rounded half up to one decimal before the band lookup (rules.json: common
+   practice). 标准分 = Σ score × weight% can have two decimals (95 × 15 % = 14.25); it is rounded
+   half up to one decimal because the level limits are stated to one decimal (80.0–89.9) and would
+   otherwise leave gaps. 毕业成绩 is rounded the same way (worked example EX5: 85.875 → 85.9).
+   This arithmetic is done in integer tenths, so there is no float drift.
+2. Raw results are compared with the thresholds as they are, without rounding them first. For times
+   this equals the test manual's "round up to the next 0.1 s" practice and for counts and whole
+   centimetres it equals "drop the decimals", because every threshold lies on that grid.
+   ``FLOAT_GUARD`` absorbs binary-float noise (10.2 arriving as 10.200000000000001).
+3. A student with a required input missing (null/NaN) or impossible (time, height or weight ≤ 0;
+   a negative count, volume or jump) still gets scores for the items that were measured, but no
+   标准分, 附加分, 学年总分 or level: ``status`` is ``"incomplete"`` (only missing values) or
+   ``"invalid"``, and ``reason`` names the columns. A row whose (grade, sex) has no table — grade
+   outside 1–9, sex other than ``"M"``/``"F"`` — is ``"invalid"``. Exemption (免予执行) is not modelled.
+4. Results for items that do not apply to the student's grade and sex are ignored.
+5. 毕业成绩: the graduating year is the student's highest grade; the other years are the other
+   grades of the same school stage (1–6 or 7–9), as nsphs2014_rules.json interprets the rule. No
+   score when a year's total is missing or there is no other year.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import json
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+
+import polars as pl
+
+DATA_DIR = Path(__file__).parent / "data"
+
+# Binary floats cannot hold 10.2 exactly; a result within FLOAT_GUARD of a threshold reaches it, and a
+# BMI of x.x5 rounds up even when stored as x.x4999…. The tables' finest step is 0.1, so 1e-9 can
+# never move a genuine result across a row.
+FLOAT_GUARD = 1e-9
+
+GRADE, SEX, HEIGHT, WEIGHT = "grade", "sex", "height_cm", "weight_kg"
+
+# The one item whose result may be negative (fingertips short of the toes; rules.json "units").
+_MAY_BE_NEGATIVE = frozenset({"sit_and_reach"})
+
+# ``status`` of a scored row; see decision 3 in the module docstring.
+STATUSES = ("ok", "incomplete", "invalid")
+
+# Why a required input cannot be scored; the vectorised scorer uses the position + 1 as a code.
+PROBLEMS = ("missing", "must be > 0", "must be >= 0")
+
+# Grades 1–6 are primary school, 7–9 junior secondary; 毕业成绩 is computed within one stage.
+_LAST_PRIMARY_GRADE = 6
+
+
+# ==================================================================================================
+# The tables, loaded once
+# ==================================================================================================
+
+
+@dataclass(frozen=True)
+class ItemRule:
+    """One item as scored for one grade and sex.
+
+    ``rows``: the (score, threshold) rows of the official table, best first. Blank cells (pull-ups)
+    are left out; the lookup rule skips them anyway. ``bonus_rows``: (附加分 points, amount required
+    beyond the 100-point threshold), most points first; empty when the item earns no 附加分 here.
+    """
+
+    key: str
+    weight_pct: int
+    higher_better: bool
+    rows: tuple[tuple[int, float], ...]
+    bonus_rows: tuple[tuple[int, float], ...]
+
+    @property
+    def threshold_100(self) -> float:
+        """The 100-point threshold; 附加分 counts from here."""
+        return self.rows[0][1]
+
+    @property
+    def must_be_positive(self) -> bool:
+        """Lower-better items are times, and a time must be > 0."""
+        return not self.higher_better
+
+
+@dataclass(frozen=True)
+class BmiBand:
+    """A BMI band; limits inclusive, in integer tenths of kg/m²; None = open end."""
+
+    band_zh: str
+    band_en: str
+    score: int
+    min_tenths: int | None
+    max_tenths: int | None
+
+
+@dataclass(frozen=True)
+class Level:
+    """A level of 学年总分 or 毕业成绩; ``min_tenths`` None = no lower limit (不及格)."""
+
+    level_zh: str
+    level_en: str
+    min_tenths: int | None
+
+
+@dataclass(frozen=True)
+class GroupRules:
+    """Everything needed to score one grade and sex. ``items`` excludes BMI, which is separate."""
+
+    grade: int
+    sex: str
+    bmi_weight_pct: int
+    bmi_bands: tuple[BmiBand, ...]
+    items: tuple[ItemRule, ...]
+
+    def required_columns(self) -> tuple[str, ...]:
+        """Input columns a student of this group must have; BMI needs height and weight."""
+        return (HEIGHT, WEIGHT, *(rule.key for rule in self.items))
+
+    def must_be_positive(self, column: str) -> bool:
+        return column in (HEIGHT, WEIGHT) or any(r.key == column and r.must_be_positive for r in self.items)
+
+
+@dataclass(frozen=True)
+class Nsphs2014Tables:
+    """The 2014 standard as loaded from ``tisheng/core/data``.
+
+    ``groups`` maps ``(grade, sex)`` to :class:`GroupRules`; ``levels`` are best first; caps are in
+    points (标准分 ≤ ``standard_max``, 附加分 ≤ ``bonus_max``, 学年总分 ≤ ``total_max``).
+    """
+
+    item_keys: tuple[str, ...]
+    bonus_item_keys: tuple[str, ...]
+    groups: Mapping[tuple[int, str], GroupRules]
+    levels: tuple[Level, ...]
+    standard_max: int
+    bonus_max: int
+    total_max: int
+
+    @functools.cached_property
+    def output_schema(self) -> Mapping[str, pl.DataType]:
+        """The columns :func:`score_students` adds (and :func:`score_one` returns), in order, typed.
+
+        Bands, levels and status are ``pl.Enum`` columns (fixed categories, cheap to compute and
+        sort); ``score_one`` returns the same values as plain strings.
+        """
+
+        def enum(values: Iterable[str]) -> pl.Enum:
+            return pl.Enum(list(dict.fromkeys(values)))  # unique, in order
+
+        bands = [band for group in self.groups.values() for band in group.bmi_bands]
+        schema: dict[str, pl.DataType] = {f"{key}_score": pl.Int16() for key in self.item_keys}
+        schema |= {
+            "bmi": pl.Float64(),
+            "bmi_band": enum(b.band_zh for b in bands),  # 正常/低体重/超重/肥胖
+            "bmi_band_en": enum(b.band_en for b in bands),
+            "bmi_score": pl.Int16(),
+        }
+        schema |= {f"{key}_bonus": pl.Int16() for key in self.bonus_item_keys}
+        schema |= {
+            "standard_score": pl.Float64(),  # 标准分
+            "bonus": pl.Int16(),  # 附加分
+            "total": pl.Float64(),  # 学年总分
+            "level": enum(level.level_zh for level in self.levels),  # 优秀/良好/及格/不及格
+            "level_en": enum(level.level_en for level in self.levels),  # excellent/good/pass/fail
+            "status": enum(STATUSES),
+            "reason": pl.String(),
+        }
+        return MappingProxyType(schema)
+
+    @functools.cached_property
+    def query_stages(self) -> Mapping[tuple[int, str], tuple[tuple[pl.Expr, ...], ...]]:
+        """Per (grade, sex), the Polars expressions :func:`score_students` applies, built once."""
+        return MappingProxyType({key: _group_stages(group, self) for key, group in self.groups.items()})
+
+
+def _tenths(value: float) -> int:
+    """A one-decimal number from the tables as an exact count of tenths."""
+    return round(value * 10)
+
+
+def _grade_span(text: str) -> range:
+    """'1-2' -> grades 1 and 2; '7' -> grade 7."""
+    first, _, last = text.partition("-")
+    return range(int(first), int(last or first) + 1)
+
+
+def _cap_from(sentence: str, pattern: str, what: str) -> int:
+    """Read a cap ('maximum 120') out of a rules.json sentence; fail loudly if the wording changed."""
+    match = re.search(pattern, sentence, flags=re.IGNORECASE)
+    if match is None:
+        raise ValueError(f"nsphs2014_rules.json: cannot find the {what} cap in {sentence!r}")
+    return int(match.group(1))
+
+
+def _read_csv(path: Path) -> list[dict[str, str]]:
+    with open(path, encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _check_item(grade: int, sex: str, rule: ItemRule) -> None:
+    """A table must have a 100-point row and get strictly harder towards 100 (catches CSV typos)."""
+    if not rule.rows or rule.rows[0][0] != 100:
+        raise ValueError(f"{rule.key} grade {grade} {sex}: no 100-point row")
+    for (_, better), (_, worse) in zip(rule.rows, rule.rows[1:]):
+        if (better <= worse) if rule.higher_better else (better >= worse):
+            raise ValueError(f"{rule.key} grade {grade} {sex}: thresholds not monotone at {better}/{worse}")
+
+
+def _check_bmi_bands(grade: int, sex: str, bands: Sequence[BmiBand]) -> None:
+    """The bands must tile the BMI line in 0.1 steps, so every rounded BMI is in exactly one band."""
+    ordered = sorted(bands, key=lambda b: -math.inf if b.min_tenths is None else b.min_tenths)
+    if ordered[0].min_tenths is not None or ordered[-1].max_tenths is not None:
+        raise ValueError(f"BMI grade {grade} {sex}: bands do not cover the whole line")
+    for low, high in zip(ordered, ordered[1:]):
+        if low.max_tenths is None or high.min_tenths != low.max_tenths + 1:
+            raise ValueError(f"BMI grade {grade} {sex}: gap or overlap between {low.band_en} and {high.band_en}")
+
+
+def _load_levels(year_total: dict) -> tuple[Level, ...]:
+    """Levels best first; each level's max must be 0.1 below the next one's min (89.9 / 90.0)."""
+    raw = sorted(year_total["levels"], key=lambda lv: -math.inf if lv["min"] is None else lv["min"], reverse=True)
+    for better, worse in zip(raw, raw[1:]):
+        if better["min"] is None or worse["max"] is None or _tenths(worse["max"]) + 1 != _tenths(better["min"]):
+            raise ValueError(f"level limits of {worse['level_zh']} and {better['level_zh']} leave a gap")
+    return tuple(
+        Level(lv["level_zh"], lv["level_en"], None if lv["min"] is None else _tenths(lv["min"])) for lv in raw
+    )
+
+
+@functools.cache
+def load_tables(data_dir: Path = DATA_DIR) -> Nsphs2014Tables:
+    """Load and cross-check the 2014 tables (教体艺〔2014〕5号) from ``data_dir``; cached.
+
+    Reads ``nsphs2014_score_tables.csv``, ``nsphs2014_bmi.csv``, ``nsphs2014_items_weights.csv``,
+    ``nsphs2014_bonus.csv`` and ``nsphs2014_rules.json``. Raises ``ValueError`` when they contradict
+    each other or themselves (weights not adding to 100, lookup direction differing between the CSV
+    and the JSON, a non-monotone table, BMI bands or level limits with gaps).
+    """
+    rules = json.loads((data_dir / "nsphs2014_rules.json").read_text(encoding="utf-8"))
+    lookup = rules["item_score_lookup"]
+    higher_better = dict.fromkeys(lookup["higher_better_items"], True) | dict.fromkeys(
+        lookup["lower_better_items"], False
+    )
+
+    # (item, grade, sex) -> [(score, threshold)]; blank cells dropped.
+    item_rows: dict[tuple[str, int, str], list[tuple[int, float]]] = {}
+    item_keys: list[str] = []
+    for row in _read_csv(data_dir / "nsphs2014_score_tables.csv"):
+        key = row["item_key"]
+        if key not in item_keys:
+            item_keys.append(key)
+        if (row["direction"] == "higher_better") != higher_better[key]:
+            raise ValueError(f"{key}: lookup direction differs between the score table and rules.json")
+        rows = item_rows.setdefault((key, int(row["grade"]), row["sex"]), [])
+        if row["threshold"]:
+            rows.append((int(row["score"]), float(row["threshold"])))
+
+    bmi_bands: dict[tuple[int, str], list[BmiBand]] = {}
+    for row in _read_csv(data_dir / "nsphs2014_bmi.csv"):
+        bmi_bands.setdefault((int(row["grade"]), row["sex"]), []).append(
+            BmiBand(
+                band_zh=row["band_zh"],
+                band_en=row["band_en"],
+                score=int(row["score"]),
+                min_tenths=_tenths(float(row["bmi_min"])) if row["bmi_min"] else None,
+                max_tenths=_tenths(float(row["bmi_max"])) if row["bmi_max"] else None,
+            )
+        )
+
+    # (item, grade, sex) -> [(points, required beyond the 100-point threshold)]
+    bonus_rows: dict[tuple[str, int, str], list[tuple[int, float]]] = {}
+    for row in _read_csv(data_dir / "nsphs2014_bonus.csv"):
+        for grade in _grade_span(row["grades"]):
+            bonus_rows.setdefault((row["item_key"], grade, row["sex"]), []).append(
+                (int(row["bonus_points"]), float(row["required_beyond_100pt"]))
+            )
+
+    # (grade, sex) -> [(item or "bmi", weight %)], in the file's order.
+    weights: dict[tuple[int, str], list[tuple[str, int]]] = {}
+    for row in _read_csv(data_dir / "nsphs2014_items_weights.csv"):
+        for grade in _grade_span(row["grades"]):
+            weights.setdefault((grade, row["sex"]), []).append((row["item_key"], int(row["weight_pct"])))
+
+    groups: dict[tuple[int, str], GroupRules] = {}
+    for (grade, sex), weighted in weights.items():
+        if sum(weight for _, weight in weighted) != 100:
+            raise ValueError(f"weights of grade {grade} {sex} do not add up to 100")
+        items = []
+        for key, weight in weighted:
+            if key == "bmi":
+                continue
+            rule = ItemRule(
+                key=key,
+                weight_pct=weight,
+                higher_better=higher_better[key],
+                rows=tuple(sorted(item_rows[(key, grade, sex)], reverse=True)),
+                bonus_rows=tuple(sorted(bonus_rows.get((key, grade, sex), []), reverse=True)),
+            )
+            _check_item(grade, sex, rule)
+            items.append(rule)
+        _check_bmi_bands(grade, sex, bmi_bands[(grade, sex)])
+        groups[(grade, sex)] = GroupRules(
+            grade=grade,
+            sex=sex,
+            bmi_weight_pct=dict(weighted)["bmi"],
+            bmi_bands=tuple(bmi_bands[(grade, sex)]),
+            items=tuple(items),
+        )
+
+    return Nsphs2014Tables(
+        item_keys=tuple(item_keys),
+        bonus_item_keys=tuple(key for key in item_keys if any(k[0] == key for k in bonus_rows)),
+        groups=MappingProxyType(groups),
+        levels=_load_levels(rules["year_total"]),
+        standard_max=_cap_from(rules["standard_score"]["formula"], r"maximum\s+(\d+)", "标准分"),
+        bonus_max=_cap_from(rules["bonus"]["rule"], r"maximum\s+附加分\s*=\s*(\d+)", "附加分"),
+        total_max=_cap_from(rules["year_total"]["formula"], r"maximum\s+(\d+)", "学年总分"),
+    )
+
+
+# ==================================================================================================
+# Rules shared by both scorers. These helpers work on plain floats and on Polars expressions alike,
+# so the vectorised scorer and the reference loop do the same float arithmetic, step for step.
+# ==================================================================================================
+
+
+def _reaches(result, threshold: float, higher_better: bool):
+    """Whether ``result`` reaches ``threshold``: ≥ for higher-better, ≤ for times (within FLOAT_GUARD)."""
+    if higher_better:
+        return result + FLOAT_GUARD >= threshold
+    return result - FLOAT_GUARD <= threshold
+
+
+def _beyond_100(result, rule: ItemRule):
+    """How far past the 100-point threshold a result is: extra jumps/reps, or seconds faster."""
+    return result - rule.threshold_100 if rule.higher_better else rule.threshold_100 - result
+
+
+def _bmi(height_cm, weight_kg):
+    """BMI = kg / m², unrounded, as kg·10000 / cm²: no division of a Polars column by a constant."""
+    return weight_kg * 10000 / (height_cm * height_cm)
+
+
+def _round_half_up_tenths(points_hundredths):
+    """Hundredths of a point (an int) -> tenths, rounded half up (87.25 -> 87.3)."""
+    return (points_hundredths + 5) // 10
+
+
+def _level_of_tenths(total_tenths: int, tables: Nsphs2014Tables) -> Level:
+    """The level whose range holds a total given in tenths; levels are best first."""
+    for level in tables.levels:
+        if level.min_tenths is None or total_tenths >= level.min_tenths:
+            return level
+    raise ValueError("nsphs2014_rules.json: the lowest level must have no lower limit")
+
+
+def level_for(total: float, tables: Nsphs2014Tables | None = None) -> Level:
+    """The level (优秀/良好/及格/不及格) of a 学年总分 or 毕业成绩, cut-offs from nsphs2014_rules.json.
+
+    The total is taken to one decimal (rounded half up), like the limits 80.0–89.9.
+    """
+    tables = tables or load_tables()
+    return _level_of_tenths(math.floor(total * 10 + 0.5 + FLOAT_GUARD), tables)
+
+
+def _no_table_reason(grade, sex) -> str:
+    return f"no 2014 table for grade={grade!r}, sex={sex!r}"
+
+
+# ==================================================================================================
+# Reference scorer: one student, plain loops
+# ==================================================================================================
+
+
+def _problem(group: GroupRules, column: str, value) -> str | None:
+    """Why a required input cannot be scored ("missing", "must be > 0", "must be >= 0"), or None."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "missing"
+    if group.must_be_positive(column) and value <= 0:
+        return "must be > 0"
+    if column not in _MAY_BE_NEGATIVE and value < 0:
+        return "must be >= 0"
+    return None
+
+
+def score_one(record: Mapping[str, object], tables: Nsphs2014Tables | None = None) -> dict[str, object]:
+    """Score one student-year with plain loops; the reference for :func:`score_students`.
+
+    ``record`` holds ``grade``, ``sex``, ``height_cm``, ``weight_kg`` and item results under the item
+    keys (absent keys count as not measured). Returns a dict with exactly the columns of
+    ``tables.output_schema``. Same rules and decisions as the module docstring; simple, not fast.
+    """
+    tables = tables or load_tables()
+    out: dict[str, object] = dict.fromkeys(tables.output_schema)
+    group = tables.groups.get((record.get(GRADE), record.get(SEX)))
+    if group is None:
+        out["status"] = "invalid"
+        out["reason"] = _no_table_reason(record.get(GRADE), record.get(SEX))
+        return out
+
+    problems = {}
+    for column in group.required_columns():
+        problem = _problem(group, column, record.get(column))
+        if problem is not None:
+            problems[column] = problem
+
+    points = 0  # Σ score × weight%, i.e. 标准分 in hundredths of a point
+    if HEIGHT not in problems and WEIGHT not in problems:
+        bmi_tenths = math.floor(_bmi(record[HEIGHT], record[WEIGHT]) * 10 + 0.5 + FLOAT_GUARD)  # half up
+        out["bmi"] = bmi_tenths / 10
+        for band in group.bmi_bands:
+            if (band.min_tenths is None or bmi_tenths >= band.min_tenths) and (
+                band.max_tenths is None or bmi_tenths <= band.max_tenths
+            ):
+                out["bmi_band"], out["bmi_band_en"], out["bmi_score"] = band.band_zh, band.band_en, band.score
+                points += band.score * group.bmi_weight_pct
+
+    bonus = 0
+    for rule in group.items:
+        if rule.key in problems:
+            continue
+        result = record[rule.key]
+        score = 0  # worse than the 10-point row
+        for row_score, threshold in rule.rows:  # best row first
+            if _reaches(result, threshold, rule.higher_better):
+                score = row_score
+                break
+        out[f"{rule.key}_score"] = score
+        points += score * rule.weight_pct
+        if rule.bonus_rows:
+            item_bonus = 0
+            for row_points, required in rule.bonus_rows:  # most points first
+                if _reaches(_beyond_100(result, rule), required, True):
+                    item_bonus = row_points
+                    break
+            out[f"{rule.key}_bonus"] = item_bonus
+            bonus += item_bonus
+
+    if problems:
+        out["status"] = "incomplete" if set(problems.values()) == {"missing"} else "invalid"
+        in_column_order = [c for c in (HEIGHT, WEIGHT, *tables.item_keys) if c in problems]
+        out["reason"] = "; ".join(f"{column} {problems[column]}" for column in in_column_order)
+        return out
+
+    standard_tenths = min(_round_half_up_tenths(points), tables.standard_max * 10)
+    bonus = min(bonus, tables.bonus_max)
+    total_tenths = min(standard_tenths + bonus * 10, tables.total_max * 10)
+    level = _level_of_tenths(total_tenths, tables)
+    out.update(
+        standard_score=standard_tenths / 10,
+        bonus=bonus,
+        total=total_tenths / 10,
+        level=level.level_zh,
+        level_en=level.level_en,
+        status="ok",
+    )
+    return out
+
+
+# ==================================================================================================
+# Vectorised scorer
+# ==================================================================================================
+
+_ROW = "__row"  # helper columns start with "__" and never reach the output
+_NO_TABLE = "__no_table"
+
+
+def _code(column: str) -> str:
+    """Name of the helper column holding the problem code of an input column."""
+    return f"__problem_{column}"
+
+
+def _first_match(cases: Sequence[tuple[pl.Expr, object]], default: object = None) -> pl.Expr:
+    """``when(c1).then(v1).when(c2).then(v2)…otherwise(default)``: the value of the first true case."""
+    (condition, value), *rest = cases
+    expr = pl.when(condition).then(value)
+    for condition, value in rest:
+        expr = expr.when(condition).then(value)
+    return expr.otherwise(default)
+
+
+def _highest_row(result: pl.Expr, rows: Sequence[tuple[int, float]], higher_better: bool) -> pl.Expr:
+    """Score of the best row ``result`` reaches, 0 when it reaches none, null when ``result`` is null.
+
+    A sorted search: with the thresholds sorted from worst to best (times negated, so "better" is
+    always "larger"), the number of thresholds at or below the result is the number of rows it
+    reaches, and that count picks the score. The comparison is exactly ``_reaches``:
+    ``-t <= -v + g``  ⇔  ``v - g <= t``, because negating a float is exact.
+    """
+    sign = 1 if higher_better else -1
+    worst_first = sorted(rows, key=lambda row: sign * row[1])
+    keys = pl.Series([sign * threshold for _, threshold in worst_first], dtype=pl.Float64)
+    scores = pl.Series([0, *(score for score, _ in worst_first)], dtype=pl.Int64)  # 0: no row reached
+    reached = pl.lit(keys).search_sorted(sign * result + FLOAT_GUARD, side="right")
+    return pl.when(result.is_not_null()).then(pl.lit(scores).gather(reached))
+
+
+def _level_exprs(
+    total_tenths: pl.Expr, levels: Sequence[Level], schema: Mapping[str, pl.DataType]
+) -> tuple[pl.Expr, pl.Expr]:
+    """(level, level_en) of a total in tenths; levels best first."""
+    reached = [pl.lit(True) if lv.min_tenths is None else total_tenths >= lv.min_tenths for lv in levels]
+    return (
+        _first_match([(r, pl.lit(lv.level_zh, dtype=schema["level"])) for r, lv in zip(reached, levels)]),
+        _first_match([(r, pl.lit(lv.level_en, dtype=schema["level_en"])) for r, lv in zip(reached, levels)]),
+    )
+
+
+def _from_tenths(tenths: pl.Expr) -> pl.Expr:
+    """Integer tenths -> float, exactly as Python's ``tenths / 10``.
+
+    Polars divides a column by a constant as a multiplication by its reciprocal, which gives
+    12.100000000000001 for 121 / 10; rounding to one decimal restores the nearest double, 12.1.
+    """
+    return (tenths / 10).round(1)
+
+
+def score_students(frame: pl.DataFrame, tables: Nsphs2014Tables | None = None) -> pl.DataFrame:
+    """Score every student-year in ``frame`` by the 2014 standard (教体艺〔2014〕5号).
+
+    Input columns: ``grade`` (1–9), ``sex`` (``"M"``/``"F"``), ``height_cm``, ``weight_kg`` and one
+    column per item key — ``vital_capacity`` (ml), ``run_50m`` (s), ``sit_and_reach`` (cm),
+    ``rope_skip_1min``, ``sit_up_1min``, ``shuttle_50x8`` (s), ``standing_long_jump`` (cm),
+    ``pull_up``, ``run_1000m`` (s), ``run_800m`` (s) — null where not tested; an absent item column
+    counts as all null. Other columns pass through; output columns already present are replaced;
+    row order is kept.
+
+    Adds the columns of ``tables.output_schema``: ``<item>_score`` (null for items not of the
+    student's grade and sex), ``bmi`` (0.1), ``bmi_band``, ``bmi_band_en``, ``bmi_score``,
+    ``<item>_bonus``, ``standard_score`` (标准分 = Σ score × weight% ≤ 100), ``bonus``
+    (附加分 ≤ 20), ``total`` (学年总分 = 标准分 + 附加分 ≤ 120), ``level``, ``level_en``,
+    ``status`` (``ok``/``incomplete``/``invalid``) and ``reason``.
+
+    Vectorised: the rows are split by (grade, sex) — 18 groups — and within a group every table is
+    a constant, so each lookup is one sorted search over all the group's students (see
+    ``_group_stages``); no per-student Python. The groups run as one lazy query; the rows are then
+    put back in input order.
+    """
+    tables = tables or load_tables()
+    schema = tables.output_schema
+    inputs = (HEIGHT, WEIGHT, *tables.item_keys)
+    # What each group hands on: the output columns, the problem code of every input, and the reason
+    # why a row has no table at all.
+    handed_on = {**schema, **{_code(c): pl.UInt8() for c in inputs}, _NO_TABLE: pl.String()}
+
+    parts = []
+    for (grade, sex), students in _prepare(frame, tables).partition_by(GRADE, SEX, as_dict=True).items():
+        stages = tables.query_stages.get((grade, sex))
+        if stages is None:  # grade or sex outside the tables
+            why = _no_table_reason(grade, sex)
+            stages = ((pl.lit("invalid").alias("status"), pl.lit(why).alias(_NO_TABLE)),)
+        query = students.lazy()
+        for stage in stages:
+            query = query.with_columns(stage)
+        made = {expr.meta.output_name() for stage in stages for expr in stage}
+        columns = ((pl.col(n) if n in made else pl.lit(None)).cast(t).alias(n) for n, t in handed_on.items())
+        parts.append(query.select(_ROW, *columns))
+    if parts:
+        # The default (streaming) engine takes about twice as long on this wide query.
+        scored = pl.concat(parts).collect(engine="in-memory")
+    else:
+        scored = pl.DataFrame(schema={_ROW: pl.UInt32(), **handed_on})
+
+    # The reason ("run_50m missing; height_cm must be > 0", as score_one writes it). Building
+    # strings is the slowest step here, so it is done only for the rows that are not "ok".
+    problem_text = {i + 1: text for i, text in enumerate(PROBLEMS)}
+    reason_text = pl.coalesce(
+        _NO_TABLE,
+        pl.concat_str(
+            [pl.lit(f"{c} ") + pl.col(_code(c)).replace_strict(problem_text, default=None) for c in inputs],
+            separator="; ",
+            ignore_nulls=True,
+        ),
+    )
+    not_ok = (scored["status"] != "ok").arg_true()
+    reason = (
+        pl.repeat(None, scored.height, dtype=pl.String, eager=True)
+        .scatter(not_ok, scored[not_ok].select(reason_text).to_series())
+        .alias("reason")
+    )
+    scores = scored.with_columns(reason).select(_ROW, *schema).sort(_ROW).drop(_ROW)
+    return pl.concat([frame.drop([c for c in schema if c in frame.columns]), scores], how="horizontal")
+
+
+def _prepare(frame: pl.DataFrame, tables: Nsphs2014Tables) -> pl.DataFrame:
+    """The columns scoring needs, typed; NaN becomes null; absent item columns become null."""
+    absent = [c for c in (GRADE, SEX, HEIGHT, WEIGHT) if c not in frame.columns]
+    if absent:
+        raise ValueError(f"score_students: the frame lacks column(s) {absent}")
+    numbers = [HEIGHT, WEIGHT, *tables.item_keys]
+    return frame.select(
+        pl.int_range(pl.len(), dtype=pl.UInt32).alias(_ROW),
+        pl.col(GRADE).cast(pl.Int64),
+        pl.col(SEX).cast(pl.String),
+        *(
+            (pl.col(c).cast(pl.Float64) if c in frame.columns else pl.lit(None, dtype=pl.Float64))
+            .fill_nan(None)
+            .alias(c)
+            for c in numbers
+        ),
+    )
+
+
+def _group_stages(group: GroupRules, tables: Nsphs2014Tables) -> tuple[tuple[pl.Expr, ...], ...]:
+    """The expressions that score one grade and sex, as successive ``with_columns`` stages.
+
+    Every table is a constant here. Each stage names its results and later stages refer to them by
+    name, so no expression is repeated inside another: input problems -> usable inputs -> item
+    scores and BMI -> BMI band -> sums -> 学年总分, level and status. Built once per table set
+    (``Nsphs2014Tables.query_stages``).
+    """
+    schema = tables.output_schema
+    required = group.required_columns()
+    missing = 1 + PROBLEMS.index("missing")
+
+    # 1. The problem code of each required input: 0 when usable, else 1 + its index in PROBLEMS
+    #    (the same checks in the same order as score_one's _problem).
+    codes = []
+    for column in required:
+        value = pl.col(column)
+        cases = [(value.is_null(), missing)]
+        if group.must_be_positive(column):
+            cases.append((value <= 0, 1 + PROBLEMS.index("must be > 0")))
+        if column not in _MAY_BE_NEGATIVE:
+            cases.append((value < 0, 1 + PROBLEMS.index("must be >= 0")))
+        codes.append(_first_match(cases, default=0).cast(pl.UInt8).alias(_code(column)))
+
+    # 2. Unusable inputs are blanked, so they score nothing.
+    usable_inputs = [pl.when(pl.col(_code(c)) == 0).then(pl.col(c)).alias(c) for c in required]
+
+    # 3. Item scores, 附加分 per item, and BMI (kg / m², half up to 0.1) in integer tenths.
+    scores = []
+    for rule in group.items:
+        scores.append(_highest_row(pl.col(rule.key), rule.rows, rule.higher_better).alias(f"{rule.key}_score"))
+        if rule.bonus_rows:
+            beyond = _beyond_100(pl.col(rule.key), rule)
+            scores.append(_highest_row(beyond, rule.bonus_rows, higher_better=True).alias(f"{rule.key}_bonus"))
+    bmi = _bmi(pl.col(HEIGHT), pl.col(WEIGHT))
+    scores.append((bmi * 10 + 0.5 + FLOAT_GUARD).floor().cast(pl.Int64).alias("__bmi_tenths"))
+
+    # 4. BMI band (limits inclusive, in tenths).
+    bmi_tenths = pl.col("__bmi_tenths")
+    bands = []
+    for band in group.bmi_bands:
+        inside = pl.lit(True)
+        if band.min_tenths is not None:
+            inside = inside & (bmi_tenths >= band.min_tenths)
+        if band.max_tenths is not None:
+            inside = inside & (bmi_tenths <= band.max_tenths)
+        bands.append((inside, band))
+    band_zh = _first_match([(inside, pl.lit(b.band_zh, dtype=schema["bmi_band"])) for inside, b in bands])
+    band_en = _first_match([(inside, pl.lit(b.band_en, dtype=schema["bmi_band_en"])) for inside, b in bands])
+    band_score = _first_match([(inside, b.score) for inside, b in bands]).cast(pl.Int64)
+    bmi_columns = [
+        _from_tenths(bmi_tenths).alias("bmi"),
+        band_zh.alias("bmi_band"),
+        band_en.alias("bmi_band_en"),
+        band_score.alias("bmi_score"),
+    ]
+
+    # 5. 标准分 in hundredths of a point (null if any score is null), and 附加分.
+    points = pl.col("bmi_score") * group.bmi_weight_pct
+    for rule in group.items:
+        points = points + pl.col(f"{rule.key}_score") * rule.weight_pct
+    bonus = pl.sum_horizontal(pl.col(f"{rule.key}_bonus") for rule in group.items if rule.bonus_rows)
+    sums = [
+        _round_half_up_tenths(points).clip(upper_bound=tables.standard_max * 10).alias("__standard_tenths"),
+        bonus.clip(upper_bound=tables.bonus_max).alias("__bonus"),
+    ]
+
+    # 6. 学年总分 = 标准分 + 附加分 (capped) and its level, only when every required input was usable;
+    #    otherwise the status says why not ("incomplete" when values are only missing).
+    ok = pl.all_horizontal(pl.col(_code(c)) == 0 for c in required)
+    only_missing = pl.all_horizontal(pl.col(_code(c)) <= missing for c in required)
+    total_tenths = (pl.col("__standard_tenths") + pl.col("__bonus") * 10).clip(upper_bound=tables.total_max * 10)
+    level_zh, level_en = _level_exprs(total_tenths, tables.levels, schema)
+    status = {name: pl.lit(name, dtype=schema["status"]) for name in STATUSES}
+    totals = [
+        pl.when(ok).then(_from_tenths(pl.col("__standard_tenths"))).alias("standard_score"),
+        pl.when(ok).then(pl.col("__bonus")).alias("bonus"),
+        pl.when(ok).then(_from_tenths(total_tenths)).alias("total"),
+        pl.when(ok).then(level_zh).alias("level"),
+        pl.when(ok).then(level_en).alias("level_en"),
+        _first_match([(ok, status["ok"]), (only_missing, status["incomplete"])], status["invalid"]).alias("status"),
+    ]
+    return tuple(tuple(stage) for stage in (codes, usable_inputs, scores, bmi_columns, sums, totals))
+
+
+# ==================================================================================================
+# Graduation score
+# ==================================================================================================
+
+
+def graduation_score(
+    year_totals: pl.DataFrame,
+    *,
+    student: str = "student_id",
+    grade: str = "grade",
+    total: str = "total",
+    tables: Nsphs2014Tables | None = None,
+) -> pl.DataFrame:
+    """毕业成绩 = 毕业当年学年总分 × 50 % + 其他学年学年总分的平均分 × 50 % (教体艺〔2014〕5号).
+
+    ``year_totals``: one row per student and grade with that year's 学年总分 in ``total`` (e.g. the
+    ``total`` column of :func:`score_students`). The graduating year is the student's highest grade
+    present; the other years are the student's other grades in the same school stage (grades 1–5 for
+    a grade-6 graduate, 7–8 for a grade-9 graduate — the interpretation in nsphs2014_rules.json).
+    The result is rounded half up to 0.1 (EX5: 85.875 → 85.9) and graded with the 学年总分 levels.
+
+    Returns one row per student, in order of first appearance: ``<student>``, ``final_grade``,
+    ``final_total``, ``n_other_years``, ``other_years_mean``, ``graduation_score``, ``level``,
+    ``level_en``, ``status`` (``ok``/``incomplete``) and ``reason``. There is no score when a total of
+    the stage is null or there is no other year. Raises ``ValueError`` on a repeated (student, grade)
+    or a total that is not on the 0.1 grid. Callers pick the graduates (this does not check that the
+    final grade is 6 or 9).
+    """
+    tables = tables or load_tables()
+    schema = tables.output_schema
+    frame = year_totals.select(
+        pl.col(student),
+        pl.col(grade).cast(pl.Int64).alias("grade"),
+        pl.col(total).cast(pl.Float64).alias("total"),
+    )
+    if frame.select(pl.struct(student, "grade").is_duplicated().any()).item():
+        raise ValueError("graduation_score: more than one total for the same student and grade")
+    tenths = (pl.col("total") * 10).round()
+    off_grid = frame.filter((pl.col("total") * 10 - tenths).abs() > 1e-6)["total"]
+    if off_grid.len():
+        raise ValueError(f"graduation_score: totals must have one decimal, got {off_grid.head(5).to_list()}")
+
+    # Keep the years of the same school stage as the final (graduating) year.
+    frame = frame.with_columns(tenths=tenths.cast(pl.Int64), final_grade=pl.col("grade").max().over(student))
+    frame = frame.filter((pl.col("grade") <= _LAST_PRIMARY_GRADE) == (pl.col("final_grade") <= _LAST_PRIMARY_GRADE))
+    is_final = pl.col("grade") == pl.col("final_grade")
+    per_student = frame.group_by(student, maintain_order=True).agg(
+        pl.col("final_grade").first(),
+        final_total=pl.col("total").filter(is_final).first(),
+        final_tenths=pl.col("tenths").filter(is_final).first(),
+        n_other_years=(~is_final).sum().cast(pl.Int64),
+        other_tenths_sum=pl.col("tenths").filter(~is_final).sum(),
+        other_nulls=pl.col("tenths").filter(~is_final).null_count(),
+        other_years_mean=pl.col("total").filter(~is_final).mean(),
+    )
+
+    k = pl.col("n_other_years")
+    # (final + mean of k others) / 2 in tenths = (k·final + Σ others) / 2k; adding k first rounds half up.
+    graduation_tenths = (k * pl.col("final_tenths") + pl.col("other_tenths_sum") + k) // (2 * k)
+    level_zh, level_en = _level_exprs(graduation_tenths, tables.levels, schema)
+    reason = _first_match(
+        [
+            (pl.col("final_tenths").is_null(), pl.lit("final-year total missing")),
+            (pl.col("other_nulls") > 0, pl.lit("a total of another year is missing")),
+            (k == 0, pl.lit("no other year in this school stage")),
+        ]
+    )
+    ok = reason.is_null()
+    return per_student.select(
+        student,
+        "final_grade",
+        "final_total",
+        "n_other_years",
+        pl.when(k > 0).then(pl.col("other_years_mean")).alias("other_years_mean"),
+        pl.when(ok).then(_from_tenths(graduation_tenths)).alias("graduation_score"),
+        pl.when(ok).then(level_zh).alias("level"),
+        pl.when(ok).then(level_en).alias("level_en"),
+        pl.when(ok).then(pl.lit("ok")).otherwise(pl.lit("incomplete")).cast(schema["status"]).alias("status"),
+        reason.alias("reason"),
+    )

@@ -26,8 +26,6 @@ Status = ImportBatch.Status
 
 def upload(user, spec: ImportSpec, name: str, data: bytes, school=None, district=None) -> ImportBatch:
     """Store the file as a new batch and check it (at once when small, else in the background)."""
-    from tisheng.imports.tasks import validate_import
-
     digest = hashlib.sha256(data).hexdigest()
     batch = ImportBatch(
         kind=spec.kind, file_name=name[:255], sha256=digest, size=len(data), uploaded_by=user,
@@ -35,12 +33,20 @@ def upload(user, spec: ImportSpec, name: str, data: bytes, school=None, district
     )
     batch.file.save(digest, ContentFile(data), save=False)
     batch.save()
-    if len(data) <= INLINE_BYTES:
-        validate_batch(batch.pk)
-    else:
-        validate_import.enqueue(batch.pk)
+    recheck(batch)
     batch.refresh_from_db()
     return batch
+
+
+def recheck(batch: ImportBatch) -> None:
+    """Check the batch's file now when it is small, else queue the check for the task worker."""
+    from tisheng.imports.tasks import validate_import
+
+    if batch.size <= INLINE_BYTES:
+        validate_batch(batch.pk)
+    else:
+        ImportBatch.objects.filter(pk=batch.pk).update(status=Status.VALIDATING, updated_at=timezone.now())
+        validate_import.enqueue(batch.pk)
 
 
 def _context(batch: ImportBatch, user, spec: ImportSpec) -> ImportContext:

@@ -12,23 +12,36 @@ def _row_ref(row: pl.Expr, sheet: pl.Expr) -> pl.Expr:
     )
 
 
+def _comparable(frame: pl.DataFrame) -> list[str]:
+    return [c for c, t in frame.schema.items() if not c.startswith("_") and not isinstance(t, pl.List)]
+
+
+def no_repeated_rows(frame: pl.DataFrame, ctx: ImportContext) -> pl.DataFrame:
+    """A row that repeats an earlier one exactly (copied twice) is named as such, once."""
+    values = _comparable(frame)
+    marked = frame.with_columns(
+        _row_ref(pl.col("_row"), pl.col("_sheet")).first().over(values).alias("_first_ref"),
+        pl.int_range(pl.len()).over(values).alias("_occurrence"),
+    )
+    hits = marked.filter(pl.col("_occurrence") > 0).select("_row", "_sheet", "_first_ref")
+    for row, sheet, first in hits.iter_rows():
+        ctx.error("duplicate_row", row=row, sheet=sheet, other_row=first)
+    return frame
+
+
 def unique(field_name: str, by: str | None = None, shown: pl.Expr | None = None) -> Step:
     """``field_name`` appears once in the file (compared on column ``by`` if given, quoted as ``shown``).
-    A row repeating an earlier one exactly is named as such."""
+    Exact repeats of a row are left to ``no_repeated_rows``."""
 
     def step(frame: pl.DataFrame, ctx: ImportContext) -> pl.DataFrame:
-        values = [c for c, t in frame.schema.items() if not c.startswith("_") and not isinstance(t, pl.List)]
         key = pl.col(by or field_name)
         marked = frame.with_columns(
             _row_ref(pl.col("_row"), pl.col("_sheet")).first().over(key).alias("_first_ref"),
             pl.int_range(pl.len()).over(key).alias("_occurrence"),
-            (pl.int_range(pl.len()).over(values) > 0).alias("_same_as_earlier"),
+            (pl.int_range(pl.len()).over(_comparable(frame)) > 0).alias("_repeat"),
         )
-        later = key.is_not_null() & (pl.col("_occurrence") > 0)
-        ctx.flag(marked, later & pl.col("_same_as_earlier"), "duplicate_row", field_name, value=shown,
-                 other_row=pl.col("_first_ref"))
-        ctx.flag(marked, later & ~pl.col("_same_as_earlier"), "duplicate_key", field_name, value=shown,
-                 other_row=pl.col("_first_ref"))
+        ctx.flag(marked, key.is_not_null() & (pl.col("_occurrence") > 0) & ~pl.col("_repeat"), "duplicate_key",
+                 field_name, value=shown, other_row=pl.col("_first_ref"))
         return frame
 
     return step
@@ -56,9 +69,8 @@ def matches_id_card(id_field: str, birth_field: str | None = None, sex_field: st
             ctx.flag(frame, pl.col(birth_field) != inside, "id_birth_mismatch", birth_field,
                      expected=inside)
         if sex_field and ctx.has(sex_field):
-            inside = pl.when(number.str.slice(16, 1).cast(pl.Int64, strict=False) % 2 == 1).then(pl.lit("男")).otherwise(
-                pl.lit("女")
-            )
+            odd = number.str.slice(16, 1).cast(pl.Int64, strict=False) % 2 == 1
+            inside = pl.when(odd).then(pl.lit("男")).when(~odd).then(pl.lit("女"))
             written = pl.col(sex_field).replace_strict({"M": "男", "F": "女"}, default=None)
             ctx.flag(frame, written != inside, "id_sex_mismatch", sex_field, value=written, expected=inside)
         return frame

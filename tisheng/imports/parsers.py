@@ -111,7 +111,7 @@ class IdCardNumber(Parser):
                 (ident.problem == "excel_number", "excel_number"),
                 (value.str.len_chars() != 18, "id_card_length"),
                 (~value.str.contains(r"^[0-9]{17}[0-9X]$"), "id_card_characters"),
-                (birth.is_null(), "id_card_birth_date"),
+                (value.is_not_null() & birth.is_null(), "id_card_birth_date"),
                 (check != value.str.slice(17, 1), "id_card_check_digit"),
             ),
         )

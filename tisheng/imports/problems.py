@@ -146,3 +146,31 @@ def render(key: str, params: dict, extra_messages: dict | None = None) -> str:
         return str(template) % SafeParams(params)
     except (TypeError, ValueError):
         return str(template)
+
+
+class ShownError(dict):
+    """One error ready to show: ``row`` ("12", or "12（七1班）" with sheets), ``column``, ``value``, ``message``."""
+
+    __getattr__ = dict.__getitem__
+
+
+def shown_errors(batch, limit: int | None = None) -> list[ShownError]:
+    """A batch's stored errors in the active language, with the columns named as the file names them."""
+    spec = batch.spec
+    headers = {c.name: c.header for c in spec.columns} if spec else {}
+    labels = {**headers, **{c["field"]: c["header"] for c in (batch.preview or {}).get("columns", [])}}
+    extra = spec.messages if spec else None
+    shown = []
+    for error in batch.errors[:limit]:
+        column = labels.get(error.get("column") or "", "")
+        params = {**error.get("params", {}), "column": column}
+        row = error.get("row")
+        sheet = error.get("sheet")
+        shown.append(ShownError(
+            row="" if row is None else (f"{row}（{sheet}）" if sheet else str(row)),
+            column=column,
+            value=params.get("value", ""),
+            key=error.get("key", ""),
+            message=render(error.get("key", ""), params, extra),
+        ))
+    return shown

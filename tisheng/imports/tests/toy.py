@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from tisheng.imports.checks import unique
+from tisheng.imports.checks import no_repeated_rows, unique
 from tisheng.imports.parsers import Date, Decimal, Identifier, IdCardNumber, Integer, Text, YesNo
 from tisheng.imports.spec import Column, Counts, ImportSpec
 
@@ -18,6 +18,6 @@ TOY = ImportSpec(
         Column("score", "分数", Decimal(min=0, max=100, places=1)),
         Column("boarding", "是否寄宿", YesNo()),
     ),
-    steps=(unique("no"),),
+    steps=(no_repeated_rows, unique("no")),
     commit=lambda frame, ctx: Counts(created=frame.height),
 )

@@ -1,0 +1,1 @@
+from tisheng.imports.tests.helpers import media  # noqa: F401 - the fixture, for every test here

@@ -339,6 +339,10 @@ def load_tables(data_dir: Path = DATA_DIR) -> Nsphs2014Tables:
             items=tuple(items),
         )
 
+    scored_with_bonus = {(rule.key, g.grade, g.sex) for g in groups.values() for rule in g.items if rule.bonus_rows}
+    if scored_with_bonus != set(bonus_rows):
+        raise ValueError(f"附加分 tables for items not tested: {sorted(set(bonus_rows) - scored_with_bonus)}")
+
     return Nsphs2014Tables(
         item_keys=tuple(item_keys),
         bonus_item_keys=tuple(key for key in item_keys if any(k[0] == key for k in bonus_rows)),

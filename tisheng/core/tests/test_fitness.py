@@ -164,6 +164,11 @@ class TestBrokenTables:
         with pytest.raises(ValueError, match="gap or overlap"):
             load_tables(data_copy)
 
+    def test_bonus_for_an_item_not_tested(self, data_copy):
+        self.edit(data_copy / "nsphs2014_bonus.csv", "pull_up,引体向上,M,7-9,10,10", "pull_up,引体向上,M,6-9,10,10")
+        with pytest.raises(ValueError, match="附加分 tables for items not tested"):
+            load_tables(data_copy)
+
     def test_cap_wording_changed(self, data_copy):
         self.edit(data_copy / "nsphs2014_rules.json", "maximum 120", "at most 120")
         with pytest.raises(ValueError, match="学年总分 cap"):

@@ -45,12 +45,22 @@ from tisheng.core.rules import default
 _TOL = 1e-9
 
 
-def sat_items(item_scores: ir.Table) -> ir.Table:
-    """The rows that count: status ``"sat"`` (when the column exists) and a score."""
+def counted(item_scores: ir.Table) -> ir.Table:
+    """``item_scores`` with ``_x`` = the score of rows that count, null for the others.
+
+    A row counts when it has a score and, if the table has a ``status`` column, its status is ``"sat"``.
+    The functions below aggregate ``_x`` (and ``_f``, the full mark of rows that count) instead of filtering
+    rows: SQL aggregates skip nulls, and DuckDB scans an Arrow table registered with
+    ``engine.register`` much faster without a WHERE clause pushed into the scan.
+    """
     keep = item_scores.score.notnull()
     if "status" in item_scores.columns:
         keep &= item_scores.status == "sat"
-    return item_scores.filter(keep)
+        x = ibis.ifelse(keep, item_scores.score, ibis.null())
+    else:
+        x = item_scores.score  # already null exactly when the row does not count
+    f = ibis.ifelse(keep, item_scores.full_mark, ibis.null())
+    return item_scores.mutate(_x=x.cast("float64"), _f=f.cast("float64"))
 
 
 def _safe_div(num: ir.NumericValue, den: ir.NumericValue) -> ir.NumericValue:
@@ -80,7 +90,7 @@ def student_totals(
     * ``ul_group``: ``"H"`` for the first k, ``"L"`` for the last k, null otherwise.
     """
     by = list(by)
-    rows = sat_items(item_scores)
+    rows = counted(item_scores)
     # Item positions come from the (small) list of distinct items, then a hash join: cheaper than a window
     # over every item score.
     positions = rows.select("paper", "item").distinct()
@@ -88,14 +98,15 @@ def student_totals(
     rows = rows.join(positions, ["paper", "item"])
     is_odd = rows._pos % 2 == 0  # dense_rank is 0-based: 0, 2, 4 … are the 1st, 3rd, 5th items
     totals = rows.group_by([*by, "paper", "student_id"]).aggregate(
-        total=rows.score.sum(),
-        full_mark=rows.full_mark.sum(),
-        n_items=rows.count(),
-        odd=rows.score.sum(where=is_odd),
-        even=rows.score.sum(where=~is_odd),
+        total=rows._x.sum(),
+        full_mark=rows._f.sum(),
+        n_items=rows._x.count(),
+        # A paper with one item has no even half: 0, not null, keeps the sums consistent.
+        odd=ibis.ifelse(is_odd, rows._x, 0).sum(),
+        even=ibis.ifelse(is_odd, 0, rows._x).sum(),
     )
-    # A paper with one item has no even half: 0, not null, keeps the sums consistent.
-    totals = totals.mutate(odd=totals.odd.fill_null(0), even=totals.even.fill_null(0))
+    # Students none of whose rows count (absent) are not in the paper's N.
+    totals = totals.filter(totals.n_items > 0)
     group = [*by, "paper"]
     n = totals.count().over(ibis.window(group_by=group))
     position = ibis.row_number().over(group_by=group, order_by=[ibis.desc(totals.total), totals.student_id]) + 1
@@ -138,23 +149,25 @@ def item_stats(
     by = list(by)
     if totals is None:
         totals = student_totals(item_scores, by, upper_lower=upper_lower)
-    rows = sat_items(item_scores)
+    rows = counted(item_scores)
     t = totals.select(*by, "paper", "student_id", "total", "ul_group")
     j = rows.join(t, [*by, "paper", "student_id"])
-    rest = j.total - j.score
+    x = j._x
+    total = ibis.ifelse(x.isnull(), ibis.null(), j.total)  # X only where x_ij counts
+    rest = total - x
     agg = j.group_by([*by, "paper", "item"]).aggregate(
-        n=j.count(),
-        full_mark=j.full_mark.max(),
-        mean=j.score.mean(),
-        var_pop=j.score.var(how="pop"),
-        sd=j.score.std(how="pop" if ddof == 0 else "sample"),
-        mean_upper=j.score.mean(where=j.ul_group == "H"),
-        mean_lower=j.score.mean(where=j.ul_group == "L"),
-        _cov_total=j.score.cov(j.total, how="pop"),
-        _var_total=j.total.var(how="pop"),
-        _cov_rest=j.score.cov(rest, how="pop"),
+        n=x.count(),
+        full_mark=j._f.max(),
+        mean=x.mean(),
+        var_pop=x.var(how="pop"),
+        sd=x.std(how="pop" if ddof == 0 else "sample"),
+        mean_upper=ibis.ifelse(j.ul_group == "H", x, ibis.null()).mean(),
+        mean_lower=ibis.ifelse(j.ul_group == "L", x, ibis.null()).mean(),
+        _cov_total=x.cov(total, how="pop"),
+        _var_total=total.var(how="pop"),
+        _cov_rest=x.cov(rest, how="pop"),
         _var_rest=rest.var(how="pop"),
-        _non_binary=((j.score != 0) & (j.score != 1)).sum(),
+        _non_binary=ibis.ifelse((x != 0) & (x != 1), 1, 0).sum(),
     )
     d = (agg.mean_upper - agg.mean_lower) / agg.full_mark
     p = agg.mean / agg.full_mark
@@ -253,8 +266,9 @@ def paper_stats(
 def item_score_distribution(item_scores: ir.Table, by: Sequence[str] = ()) -> ir.Table:
     """How many students got each score on each item (§4): (``by``…, paper, item, score, count, share)."""
     by = list(by)
-    rows = sat_items(item_scores)
-    dist = rows.group_by([*by, "paper", "item", "score"]).aggregate(count=rows.count())
+    rows = counted(item_scores)
+    dist = rows.group_by([*by, "paper", "item", "score"]).aggregate(count=rows._x.count())
+    dist = dist.filter(dist["count"] > 0)  # the null-score group, rows of absent students
     total = dist["count"].sum().over(ibis.window(group_by=[*by, "paper", "item"]))
     return dist.mutate(share=dist["count"].cast("float64") / total)
 
@@ -269,15 +283,17 @@ def kp_mastery(item_scores: ir.Table, item_kp: ir.Table, by: Sequence[str] = ("c
     ``n_items`` and ``n_students`` (students who sat).
     """
     by = list(by)
-    rows = sat_items(item_scores)
+    rows = counted(item_scores)
     if "student_id" in by:
-        pre = rows.mutate(points=rows.score, possible=rows.full_mark, _n=ibis.literal(1, type="int64"))
+        pre = rows.filter(rows._x.notnull())
+        pre = pre.mutate(points=pre._x, possible=pre._f, _n=ibis.literal(1, type="int64"))
     else:
         # Add up per group and item first, then join the (small) result to the mapping: far fewer rows to
         # join than one per student and item.
         pre = rows.group_by([*by, "paper", "item"]).aggregate(
-            points=rows.score.sum(), possible=rows.full_mark.sum(), _n=rows.count()
+            points=rows._x.sum(), possible=rows._f.sum(), _n=rows._x.count()
         )
+        pre = pre.filter(pre._n > 0)
     j = pre.join(item_kp.select("paper", "item", "kp"), ["paper", "item"])
     out = j.group_by([*by, "paper", "kp"]).aggregate(
         points=j.points.sum(),

@@ -8,7 +8,8 @@ a backend, so one function serves any backend Ibis supports. By default that is 
 Typical use::
 
     con = engine.get_backend()                      # in-memory DuckDB
-    scores = engine.load(con, "scores", polars_df)  # Polars / Arrow / pandas -> Ibis table
+    scores = engine.load(con, "scores", polars_df)  # Polars / Arrow / pandas -> Ibis table (a copy)
+    items = engine.register(con, "items", big_df)   # or scanned in place, no copy (DuckDB)
     stats = exam_stats.score_stats(scores, by=[(), ("school",)])
     df = engine.to_polars(con, stats)              # Polars out (or engine.to_arrow)
 

@@ -296,3 +296,33 @@ def test_core_does_not_import_django():
         "sys.exit('django' in sys.modules)"
     )
     assert subprocess.run([sys.executable, "-c", code]).returncode == 0
+
+
+def test_student_change_in_standardised_terms(con):
+    # Two assessments with different papers (different full marks, so raw scores are not comparable).
+    # Before (full mark 100): 1 -> 90, 2 -> 60, 3 -> 30.  After (full mark 150): 1 -> 90, 2 -> 120, 3 -> 30.
+    # PR before: 1 -> 100·(2 + .5)/3 = 83.33, 2 -> 50, 3 -> 16.67; after: 1 -> 50, 2 -> 83.33, 3 -> 16.67
+    def frame(paper, full, scores):
+        return pl.DataFrame({"student_id": [1, 2, 3], "paper": paper, "subject": "math", "score": scores,
+                             "status": "sat", "full_mark": full})
+
+    before = es.standard_scores(ibis.memtable(frame("m1", 100.0, [90.0, 60.0, 30.0])))
+    after = es.standard_scores(ibis.memtable(frame("m2", 150.0, [90.0, 120.0, 30.0])))
+    df = engine.to_polars(
+        con, es.change_since(after, before, on=("student_id", "subject"), metrics=("percentile_rank", "z", "score"))
+    ).sort("student_id")
+    assert df["percentile_rank_change"].to_list() == approx([50 - 250 / 3, 250 / 3 - 50, 0.0])
+    # z before: mean 60, SD sqrt(600) -> 1: 30/sqrt(600); after: mean 80, SD sqrt((100 + 1600 + 2500)/3) = sqrt(1400)
+    assert df["z_change"][0] == approx(10 / math.sqrt(1400) - 30 / math.sqrt(600))
+    assert df["score_change"].to_list() == [0.0, 60.0, 0.0]  # raw: misleading, hence the standardised columns
+
+
+def test_engine_load_register_and_arrow(con):
+    df = scores_frame()
+    copied = engine.load(con, None, df)
+    viewed = engine.register(con, "scores_view", df)
+    a = engine.to_arrow(con, es.score_stats(copied, by=[()]))
+    b = engine.to_polars(con, es.score_stats(viewed, by=[()]))
+    c = engine.to_polars(con, es.score_stats(engine.memtable(df.lazy()), by=[()]))
+    assert a.num_rows == 1 and a.column("mean").to_pylist() == b["mean"].to_list() == c["mean"].to_list()
+    assert b["n_rows"][0] == 15

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tisheng.accounts import queries
-from tisheng.accounts.models import DISTRICT_ROLES, Role, User
+from tisheng.accounts.models import ASSIGNABLE_ROLES, DISTRICT_ROLES, Role, RoleAssignment, User
 from tisheng.accounts.scope import Scope, visible
 from tisheng.roster.models import District, SchoolClass, Subject, Term
 
@@ -24,14 +24,16 @@ class UserFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = [("", _("All"))] + [(r.value, r.label) for r in Role]
+        # the roles held as assignments; teachers, head teachers and parents come from the roster
+        self.fields["role"].choices = [("", _("All"))] + [(r.value, r.label) for r in Role if r in ASSIGNABLE_ROLES]
 
-    def filter(self, qs):
+    def filter(self, admin, qs):
         f = self.cleaned_data
         if q := f.get("q"):
             qs = qs.filter(Q(username__icontains=q) | Q(person__name__contains=q) | Q(person__phone__startswith=q))
         if role := f.get("role"):
-            qs = qs.filter(role_assignments__role=role).distinct()
+            # only by assignments the administrator may see: a principal does not learn of bureau roles
+            qs = qs.filter(pk__in=visible(admin, RoleAssignment).filter(role=role).values("user_id"))
         match f.get("active"):
             case "yes":
                 qs = qs.filter(is_active=True)

@@ -83,7 +83,7 @@ def user_list(request):
     form = UserFilterForm(request.GET or None)
     qs = queries.users(request.user)
     if form.is_valid():
-        qs = form.filter(qs)
+        qs = form.filter(request.user, qs)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(request, "accounts/user_list.html", {"form": form, "page": page, "rows": page.object_list})
 

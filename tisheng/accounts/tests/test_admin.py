@@ -153,6 +153,9 @@ def test_academic_office_cannot_revoke_a_role_it_could_not_grant(world, client_f
     assert client.post(f"/accounts/users/{account.pk}/active/", {"active": "0"}).status_code == 403
     assert client.post(f"/accounts/users/{account.pk}/password/").status_code == 403
     assert fresh(account).is_active
+    # and the role filter does not reveal it
+    listing = client.get("/accounts/users/", {"role": "bureau_staff"}).content.decode()
+    assert account.username not in listing
 
 
 # --- deactivation and password resets ---------------------------------------------------------------------

@@ -75,6 +75,8 @@ class RosterList(View):
         form = self.form_class(request.GET, user=request.user)
         values = form.values()
         qs = filters.ordered(self.apply(self.scoped(values), values), form.order_by())
+        if form.errors:  # a filter that cannot apply (e.g. a school outside the scope) matches nothing
+            qs = qs.none()
         if self.export:
             return self.export_response(qs, form, values)
         page = Paginator(qs, settings.TISHENG["PAGE_SIZE"]).get_page(request.GET.get("page"))

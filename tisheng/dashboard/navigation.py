@@ -11,14 +11,13 @@ from django.utils.translation import gettext as _
 
 from tisheng.accounts.models import DISTRICT_ROLES, SCHOOL_ROLES, Role, RoleAssignment
 from tisheng.accounts.scope import Scope
+from tisheng.imports.queries import may_see_ledger
 from tisheng.roster.models import HeadTeacher, SchoolClass, Student, TeachingAssignment, grade_name
 
 # Roles that may take data out of the roster pages and see the staff menus; a parent has neither.
 STAFF_ROLES = frozenset(Role) - {Role.PARENT}
 # The audit trail is for the bureau's administrators (R-ASR-3).
 AUDIT_ROLES = frozenset({Role.BUREAU_ADMIN})
-# Roles offered the import pages; the imports app checks its own permissions.
-IMPORT_ROLES = frozenset({Role.BUREAU_ADMIN, Role.PRINCIPAL, Role.ACADEMIC_OFFICE})
 
 
 @dataclass(frozen=True)
@@ -70,7 +69,7 @@ def nav_items(user, path: str = "") -> list[NavItem]:
         items.append(("students", _("Students"), _url("roster:student_list")))
     if wide or scope.school_ids or scope.grades or scope.subject_grades:
         items.append(("teachers", _("Teachers"), _url("roster:teacher_list")))
-    if scope.has_role(*IMPORT_ROLES):
+    if may_see_ledger(user):
         items.append(("imports", _("Import"), _url("imports:index")))
     if scope.admin_district_ids or scope.admin_school_ids:
         items.append(("accounts", _("Accounts"), _url("accounts:user_list")))

@@ -132,7 +132,7 @@ class HistoryRow:
     model: str
     change: str
     record: str
-    changes: list[Change]
+    changes: list[Change] | None  # None: no earlier version is recorded to compare with
 
 
 def _history_union(form: HistoryFilterForm):
@@ -196,12 +196,12 @@ def _display(field, value) -> str:
     return str(value)  # a related object (or simple-history's DeletedObject) by its name
 
 
-def _changes(record) -> list[Change]:
+def _changes(record) -> list[Change] | None:
     if record.history_type != "~":
         return []
     previous = record.prev_record
-    if previous is None:
-        return []
+    if previous is None:  # rows written in bulk (the demo, some imports) have no earlier version
+        return None
     delta = record.diff_against(previous, foreign_keys_are_objs=True)
     meta = record.instance._meta
     result = []

@@ -744,9 +744,9 @@ def main() -> None:
             put(con, name, getattr(data, name))
     print(f"{args.load} into DuckDB (shared by core and floor): {load_times['load']:.2f} s")
 
-    # core and floor run step by step, interleaved (core, floor, core, floor …), so that load from other
-    # processes on the machine hits both alike; pandas runs afterwards. Each step is timed from the
-    # generator's yield of its name to the next yield.
+    # The parts run step by step, interleaved (core, floor, pandas, core, floor, pandas …), so that load from
+    # other processes on the machine hits all of them alike. Each step is timed from the generator's yield
+    # of its name to the next yield.
     runners = {"core": lambda out: run_core(con, out), "floor": lambda out: run_floor(con, out),
                "pandas": lambda out: run_pandas(data, out)}
     unknown = set(parts) - set(runners)
@@ -759,21 +759,19 @@ def main() -> None:
 
     def advance(part: str) -> None:
         name = pending[part]
+        gc.collect()
         start = time.perf_counter()
         pending[part] = next(gens[part], None)
         times[part][name] = time.perf_counter() - start
 
-    for group in ([p for p in parts if p in ("core", "floor")], [p for p in parts if p == "pandas"]):
-        while any(pending[p] is not None for p in group):
-            for p in group:
-                if pending[p] is not None:
-                    gc.collect()
-                    advance(p)
-        for p in group:
-            times[p]["TOTAL"] = sum(t for k, t in times[p].items() if not k.startswith("("))
-        if group:
-            print(", ".join(f"{p}: {times[p]['TOTAL']:.2f} s" for p in group)
-                  + f"; peak RSS so far {peak_rss_mb():,.0f} MB")
+    if "pandas" in parts:
+        advance("pandas")  # its conversion step, which the others do not have
+    while any(pending[p] is not None for p in parts):
+        for p in parts:
+            if pending[p] is not None:
+                advance(p)
+    for p in parts:
+        times[p]["TOTAL"] = sum(t for k, t in times[p].items() if not k.startswith("("))
 
     steps = [s for s in times[parts[0]] if s != "TOTAL" and not s.startswith("(")] + ["TOTAL"]
     header = f"{'step':40}" + "".join(f"{p:>10}" for p in parts)

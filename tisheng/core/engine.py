@@ -34,14 +34,23 @@ from ibis.backends import BaseBackend
 _counter = itertools.count()
 
 
-def get_backend(url: str | None = None, *, threads: int | None = None, memory_limit: str | None = None) -> BaseBackend:
+def get_backend(
+    url: str | None = None,
+    *,
+    threads: int | None = None,
+    memory_limit: str | None = None,
+    keep_order: bool = False,
+) -> BaseBackend:
     """A new backend connection: in-memory DuckDB when ``url`` is None, else ``ibis.connect(url)``.
 
-    ``threads`` and ``memory_limit`` (e.g. ``"4GB"``) are DuckDB settings; they are ignored for other
-    backends. Each call returns a new, independent connection (no module-level connection is kept).
+    DuckDB settings (ignored for other backends): ``threads``, ``memory_limit`` (e.g. ``"4GB"``) and
+    ``keep_order`` (DuckDB's ``preserve_insertion_order``). It is off by default: the core's results have no
+    row order unless an expression asks for one (``order_by``), as in SQL, and DuckDB is faster and needs
+    less memory when it need not keep the input order. Each call returns a new, independent connection (no
+    module-level connection is kept).
     """
     if url is None:
-        config: dict[str, Any] = {}
+        config: dict[str, Any] = {"preserve_insertion_order": keep_order}
         if threads is not None:
             config["threads"] = threads
         if memory_limit is not None:

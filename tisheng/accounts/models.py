@@ -85,8 +85,9 @@ class RoleAssignment(models.Model):
             models.CheckConstraint(
                 name="role_scope_complete",
                 condition=(
-                    Q(role__in=[r.value for r in DISTRICT_ROLES], district__isnull=False, school__isnull=True)
-                    | Q(role__in=[r.value for r in SCHOOL_ROLES], school__isnull=False)
+                    # in the order of Role, not of the set: set order changes between runs and with it the migration
+                    Q(role__in=[r.value for r in Role if r in DISTRICT_ROLES], district__isnull=False, school__isnull=True)
+                    | Q(role__in=[r.value for r in Role if r in SCHOOL_ROLES], school__isnull=False)
                     | Q(role=Role.GRADE_LEADER.value, school__isnull=False, grade__isnull=False)
                     | Q(role=Role.SUBJECT_LEADER.value, school__isnull=False, subject__isnull=False)
                 ),

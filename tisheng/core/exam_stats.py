@@ -72,10 +72,11 @@ def sat_flag(t: ir.Table) -> ir.BooleanValue:
     return (t.status == SAT) & t.score.notnull()
 
 
-def _std(x: ir.NumericColumn, ddof: int, where=None) -> ir.FloatingScalar:
+def std_dev(x: ir.NumericColumn, ddof: int) -> ir.FloatingScalar:
+    """Standard deviation of ``x``: population (÷N) for ``ddof=0``, sample (÷(N−1)) for ``ddof=1`` (§1)."""
     if ddof not in (0, 1):
         raise ValueError("ddof must be 0 (population, ÷N) or 1 (sample, ÷(N−1))")
-    return x.std(how="pop" if ddof == 0 else "sample", where=where)
+    return x.std(how="pop" if ddof == 0 else "sample")
 
 
 def _safe_div(num: ir.NumericValue, den: ir.NumericValue) -> ir.NumericValue:
@@ -137,7 +138,7 @@ def score_stats(
         "full_mark": f.full_mark.max(),
         # _x is the score of rows that sat and null otherwise; aggregates skip nulls, so no FILTER needed.
         "mean": f._x.mean(),
-        "sd": _std(f._x, ddof),
+        "sd": std_dev(f._x, ddof),
         "min": f._x.min(),
         "max": f._x.max(),
         **({"_q": f._x.quantile(percentiles)} if percentiles else {}),
@@ -284,7 +285,7 @@ def standard_scores(
     w = sat.mutate(
         n=sat.score.count().over(group),
         _mean=sat.score.mean().over(group),
-        _sd=_std(sat.score, ddof).over(group),
+        _sd=std_dev(sat.score, ddof).over(group),
         _below=ibis.rank().over(group_by=by, order_by=sat.score),  # 0-based min rank = #{X < X_i}
         rank=ibis.rank().over(group_by=by, order_by=ibis.desc(sat.score)) + 1,  # 1 + #{X > X_i}
         _ties=sat.score.count().over(ibis.window(group_by=[*by, "score"])),  # #{X = X_i}

@@ -40,6 +40,7 @@ from collections.abc import Mapping, Sequence
 import ibis
 import ibis.expr.types as ir
 
+from tisheng.core.exam_stats import std_dev
 from tisheng.core.rules import default
 
 _TOL = 1e-9
@@ -160,7 +161,7 @@ def item_stats(
         full_mark=j._f.max(),
         mean=x.mean(),
         var_pop=x.var(how="pop"),
-        sd=x.std(how="pop" if ddof == 0 else "sample"),
+        sd=std_dev(x, ddof),
         mean_upper=ibis.ifelse(j.ul_group == "H", x, ibis.null()).mean(),
         mean_lower=ibis.ifelse(j.ul_group == "L", x, ibis.null()).mean(),
         _cov_total=x.cov(total, how="pop"),
@@ -235,7 +236,7 @@ def paper_stats(
     per_student = totals.group_by(keys).aggregate(
         n=totals.count(),
         mean=totals.total.mean(),
-        sd=totals.total.std(how="pop" if ddof == 0 else "sample"),
+        sd=std_dev(totals.total, ddof),
         _var=totals.total.var(how="pop"),
         _var_odd=totals.odd.var(how="pop"),
         _var_even=totals.even.var(how="pop"),

@@ -140,7 +140,9 @@ def _check_zip(data: bytes) -> None:
             names = archive.namelist()
             if sum(info.file_size for info in archive.infolist()) > MAX_UNZIPPED:
                 raise FileProblem("file_too_big", max_mb=MAX_BYTES // (1024 * 1024))
-    except (zipfile.BadZipFile, ValueError, OSError, EOFError) as exc:
+    except FileProblem:
+        raise
+    except Exception as exc:  # a damaged archive raises many kinds (BadZipFile, NotImplementedError, struct.error…)
         raise FileProblem("file_unreadable") from exc
     if not any(name.startswith("xl/") for name in names):
         raise FileProblem("file_not_spreadsheet")  # a Word document, an .ods, a zip of files
@@ -225,8 +227,9 @@ def _assemble(sheets, spec: ImportSpec) -> Table:
         if missing:
             raise FileProblem("missing_columns", columns="、".join(missing))
         data = frame.slice(header_row + 1)
+        order = [c.name for c in spec.columns if c.name in mapping]  # the same column order in every sheet
         part = data.select(
-            [clean(pl.col(f"c{j}")).alias(field_name) for field_name, j in mapping.items()]
+            [clean(pl.col(f"c{mapping[field_name]}")).alias(field_name) for field_name in order]
         ).with_columns(
             pl.int_range(header_row + 2, header_row + 2 + data.height, dtype=pl.Int64).alias("_row"),
             pl.lit(name, dtype=pl.String).alias("_sheet"),

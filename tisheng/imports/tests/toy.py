@@ -3,7 +3,8 @@
 from datetime import date
 
 from tisheng.imports.checks import no_repeated_rows, unique
-from tisheng.imports.parsers import Date, Decimal, Identifier, IdCardNumber, Integer, Text, YesNo
+from tisheng.imports.lookups import ClassName, Grade
+from tisheng.imports.parsers import Choice, Date, Decimal, Identifier, IdCardNumber, Integer, Phone, Text, YesNo
 from tisheng.imports.spec import Column, Counts, ImportSpec
 
 TOY = ImportSpec(
@@ -17,6 +18,10 @@ TOY = ImportSpec(
         Column("age", "年龄", Integer(min=3, max=20)),
         Column("score", "分数", Decimal(min=0, max=100, places=1)),
         Column("boarding", "是否寄宿", YesNo()),
+        Column("sex", "性别", Choice({"男": "M", "女": "F"})),
+        Column("grade", "年级", Grade()),
+        Column("class_name", "班级", ClassName()),
+        Column("phone", "电话", Phone()),
     ),
     steps=(no_repeated_rows, unique("no")),
     commit=lambda frame, ctx: Counts(created=frame.height),

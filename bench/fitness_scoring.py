@@ -116,9 +116,11 @@ def main() -> None:
     print(f"generated {frame.height:,} rows in {time.perf_counter() - start:.2f} s; peak RSS {peak_rss_mb():,.0f} MB")
 
     # Cold: the first call also reads the CSVs and builds the per-group expressions (cached after).
+    rss_before = peak_rss_mb()
     start = time.perf_counter()
     scored = score_students(frame)
     cold_s = time.perf_counter() - start
+    rss_cold = peak_rss_mb()
     warm = []
     for _ in range(args.repeat):
         start = time.perf_counter()
@@ -128,7 +130,11 @@ def main() -> None:
     vector_s = min(warm) if warm else cold_s
     print(
         f"vectorised score_students: cold {cold_s:.2f} s, warm {', '.join(f'{t:.2f}' for t in warm)} s "
-        f"(best {vector_s:.2f} s); peak RSS so far {peak_rss_mb():,.0f} MB"
+        f"(best {vector_s:.2f} s)"
+    )
+    print(
+        f"peak RSS: {rss_before:,.0f} MB before scoring, {rss_cold:,.0f} MB after the first scoring "
+        f"(+{rss_cold - rss_before:,.0f} MB), {peak_rss_mb():,.0f} MB after the warm runs"
     )
     print(scored.group_by("status").len().sort("status"))
     print(scored.filter(pl.col("status") == "ok").group_by("level_en").len().sort("level_en"))

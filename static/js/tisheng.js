@@ -25,6 +25,24 @@
     });
   }
 
+  // On a phone the filters fold away; they open by themselves when one is in use.
+  function initFilters() {
+    document.querySelectorAll(".filters").forEach(function (form) {
+      var toggle = form.querySelector(".filter-toggle");
+      var more = form.querySelector(".filter-more");
+      if (!toggle || !more) return;
+      var inUse = Array.prototype.some.call(more.querySelectorAll("input, select"), function (el) {
+        return el.name !== "sort" && el.value !== "" && !(el.tagName === "SELECT" && el.selectedIndex === 0);
+      });
+      function show(open) {
+        toggle.setAttribute("aria-expanded", open ? "true" : "false");
+        more.classList.toggle("is-open", open);
+      }
+      show(inUse);
+      toggle.addEventListener("click", function () { show(toggle.getAttribute("aria-expanded") !== "true"); });
+    });
+  }
+
   var FONT = '"PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", sans-serif';
 
   // Students per grade by sex: {categories: [...], series: [{name, data}], title}.
@@ -36,7 +54,11 @@
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
       legend: { top: 0 },
       grid: { left: 8, right: 16, bottom: 8, top: 36, containLabel: true },
-      xAxis: { type: "category", data: data.categories, axisTick: { show: false } },
+      xAxis: {
+        type: "category", data: data.categories, axisTick: { show: false },
+        // every label shown; slanted when the bars are narrower than an English "Grade 7"
+        axisLabel: { interval: 0, rotate: el.clientWidth / data.categories.length < 70 ? 30 : 0 },
+      },
       yAxis: { type: "value", name: data.unit, minInterval: 1 },
       series: data.series.map(function (s) {
         return { name: s.name, type: "bar", stack: "sex", data: s.data, barMaxWidth: 48, emphasis: { focus: "series" } };
@@ -59,6 +81,7 @@
   document.addEventListener("DOMContentLoaded", function () {
     initMenu();
     initLanguageSwitch();
+    initFilters();
     initCharts(document);
   });
   document.addEventListener("htmx:afterSettle", function (event) { initCharts(event.target); });

@@ -116,12 +116,13 @@ def role_lines(user) -> list[str]:
         for head in heads:
             cls = head.school_class
             lines.append((order[Role.HEAD_TEACHER], f"{cls.school.name} · {Role.HEAD_TEACHER.label} {cls.name}"))
-        taught = (
+        taught = (  # other than the own class, which the head-teacher line names already
             SchoolClass.objects.filter(
                 id__in=TeachingAssignment.objects.filter(teacher_id=scope.teacher_id, term_id=scope.term_id).values(
                     "school_class_id"
                 )
             )
+            .exclude(id__in=scope.head_class_ids)
             .select_related("school")
             .order_by("grade", "number")
         )

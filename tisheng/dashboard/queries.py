@@ -9,23 +9,38 @@ from tisheng.roster.models import Sex, TeachingAssignment, grade_name
 
 
 def counts(user) -> dict[str, int]:
+    enrolled = queries.enrolled(queries.students(user))
     return {
         "schools": queries.schools(user).count(),
         "classes": queries.classes(user).count(),
-        "students": queries.enrolled(queries.students(user)).count(),
+        "students": enrolled.count(),
+        "boarding": enrolled.filter(boarding=True).count(),
+        "left_behind": enrolled.filter(left_behind=True).count(),
         "teachers": queries.teachers(user).filter(active=True).count(),
     }
 
 
 def grade_sex_chart(user) -> dict | None:
-    """Enrolled students per grade by sex, for the ECharts bar chart (labels in the user's language)."""
-    by_sex = queries.count_by(queries.enrolled(queries.students(user)).filter(grade__isnull=False), "grade", "sex")
-    grades = sorted({g for g, _sex in by_sex})
-    if not grades:
-        return None
+    """Enrolled students per grade by sex, for the ECharts bar chart (labels in the user's language). A scope of
+    one grade (a grade leader) is shown per class instead; a single class needs no chart."""
+    enrolled = queries.enrolled(queries.students(user)).filter(grade__isnull=False)
+    by_grade = queries.count_by(enrolled, "grade", "sex")
+    grades = sorted({g for g, _sex in by_grade})
+    if len(grades) > 1:
+        categories, counts = [(g, grade_name(g)) for g in grades], by_grade
+        title = _("Students per grade by sex")
+    else:
+        counts = queries.count_by(enrolled, "class_id", "sex")
+        classes = queries.classes(user).filter(pk__in={c for c, _sex in counts}).order_by("school__code", "grade", "number")
+        if len(classes) < 2:
+            return None
+        categories = [(c.pk, c.name) for c in classes]
+        title = _("Students per class by sex")
     return {
-        "categories": [grade_name(g) for g in grades],
-        "series": [{"name": str(label), "data": [by_sex.get((g, code), 0) for g in grades]} for code, label in Sex.choices],
+        "title": str(title),
+        "categories": [label for _key, label in categories],
+        "series": [{"name": str(label), "data": [counts.get((key, code), 0) for key, _l in categories]}
+                   for code, label in Sex.choices],
         "unit": _("students"),
     }
 

@@ -24,6 +24,9 @@ def home(request):
         context["counts"] = queries.counts(user)
         context["chart"] = queries.grade_sex_chart(user)
         context["show_teachers"] = bool(wide or scope.school_ids or scope.grades or scope.subject_grades or scope.head_class_ids)
+        # a head teacher of one class only: "1 class" says nothing
+        context["show_classes"] = not (len(scope.head_class_ids) == 1 and scope.class_ids == scope.head_class_ids
+                                       and not (wide or scope.school_ids or scope.grades or scope.subject_grades))
         if wide:
             schools = list(roster.schools(user).order_by("code"))
             roster.add_school_counts(user, schools)

@@ -37,7 +37,12 @@ def test_counts_equal_the_scoped_querysets_and_the_lists_behind_them(world, clie
     assert stat(body, reverse("roster:student_list")) == enrolled
     assert f"共 {enrolled} 名学生" in client.get(reverse("roster:student_list")).content.decode()
     classes = visible(user, SchoolClass).filter(academic_year=world.term.academic_year).count()
-    assert stat(body, reverse("roster:class_list")) == classes
+    if role == "head_teacher":  # "1 class" says nothing to the head teacher of one class
+        assert classes == 1 and f'<a class="stat" href="{reverse("roster:class_list")}">' not in body
+    else:
+        assert stat(body, reverse("roster:class_list")) == classes
+    boarding = visible(user, Student).filter(active=True, boarding=True).count()
+    assert stat(body, reverse("roster:student_list") + "?boarding=yes") == boarding
     if role == "bureau_admin":
         assert stat(body, reverse("roster:school_list")) == visible(user, School).count() == world.district.schools.count()
         assert stat(body, reverse("roster:teacher_list")) == visible(user, Teacher).filter(active=True).count()
@@ -113,3 +118,11 @@ def test_english_home(world, client_for):
     assert menu(body) == ["Home", "My class", "Students"]
     assert "Grade " in body and "Enrolled students" in body
     assert "学生" not in "".join(menu(body))
+
+
+def test_a_grade_leader_sees_the_chart_per_class_and_a_head_teacher_none(world, client_for):
+    user = world.logins["grade_leader"]
+    data = chart_data(client_for("grade_leader").get("/").content.decode())
+    classes = visible(user, SchoolClass).filter(academic_year=world.term.academic_year).order_by("grade", "number")
+    assert data["title"] == "各班男女生人数" and data["categories"] == [c.name for c in classes]
+    assert "grade-sex-data" not in client_for("head_teacher").get("/").content.decode()

@@ -37,11 +37,9 @@ HISTORY_MODELS = {
     m._meta.model_name: m
     for m in (
         Student, Guardianship, ClassMembership, Person, Teacher, TeachingAssignment, HeadTeacher,
-        SchoolClass, School, SchoolGroup, District, RoleAssignment, User,
+        SchoolClass, School, SchoolGroup, District, RoleAssignment,
     )
 }
-# Never shown, even to an administrator: secrets and bookkeeping.
-HIDDEN_FIELDS = {"password", "last_login"}
 
 
 def audit_only(view):
@@ -179,8 +177,6 @@ def _label(record) -> str:
                 return f"{instance.school.name} {instance.name}"
             case RoleAssignment():
                 return f"{instance.user.username} · {instance}"
-            case User():
-                return instance.username
         return str(instance)
     except ObjectDoesNotExist:  # a related row deleted since
         return f"#{record.id}"
@@ -206,8 +202,6 @@ def _changes(record) -> list[Change] | None:
     meta = record.instance._meta
     result = []
     for change in delta.changes:
-        if change.field in HIDDEN_FIELDS:
-            continue
         field = meta.get_field(change.field)
         label = str(field.verbose_name)
         if field.many_to_many:  # a teacher's subjects: lists of through rows

@@ -300,7 +300,7 @@ def student_detail(request, pk: int):
     student = get_for_user(user, queries.students(user), pk=pk)
     history = (
         visible(user, ClassMembership)
-        .filter(student=student)
+        .filter(student=student, term__start_date__lte=timezone.localdate())  # not next term's classes yet
         .select_related("term__academic_year", "school_class__school")
         .order_by("term__start_date", "joined_on")
     )

@@ -1,5 +1,7 @@
 """Detail pages: the related lists, personal data masked for those who do not need it, 404 outside the scope."""
 
+from datetime import date
+
 from django.db.models import Count
 from django.urls import reverse
 
@@ -77,8 +79,11 @@ def test_student_page_shows_the_class_history(world, client_for):
              .values("student").annotate(n=Count("pk"))
              .filter(n__gt=1).order_by("student").values_list("student", flat=True).first())
     body = client_for("bureau_admin").get(reverse("roster:student_detail", args=[moved])).content.decode()
-    for m in ClassMembership.objects.filter(student_id=moved).select_related("term__academic_year", "school_class"):
+    history = ClassMembership.objects.filter(student_id=moved).select_related("term__academic_year", "school_class")
+    for m in history.filter(term__start_date__lte=date.today()):
         assert str(m.term) in body and m.school_class.name in body
+    for m in history.filter(term__start_date__gt=date.today()):  # next term's class is not history yet
+        assert str(m.term) not in body
 
 
 def test_parent_sees_the_own_child_and_nothing_of_the_classmates(world, client_for):

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "tisheng.accounts",
     "tisheng.roster",
     "tisheng.audit",
+    "tisheng.rulesets",
     "tisheng.imports",
     "tisheng.dashboard",
     "tisheng.api",

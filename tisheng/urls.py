@@ -8,6 +8,7 @@ urlpatterns = [
     path("roster/", include("tisheng.roster.urls")),
     path("imports/", include("tisheng.imports.urls")),
     path("audit/", include("tisheng.audit.urls")),
+    path("rules/", include("tisheng.rulesets.urls")),
     path("api/", include("tisheng.api.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("i18n/js/", login_not_required(JavaScriptCatalog.as_view()), name="javascript-catalog"),

@@ -112,6 +112,7 @@ def _applies_to_grade(grades: Iterable[int], grade: int | None) -> bool:
 
 
 @cache
+@cache  # parsed once per process; RuleSet hands out deep copies, so callers cannot change it
 def _read_base(path: Path) -> tuple[dict[str, Any], ...]:
     with path.open(encoding="utf-8") as f:
         return tuple(json.load(f)["rules"])
@@ -158,6 +159,10 @@ class RuleSet:
 
     def keys(self) -> list[str]:
         return sorted(self._base)
+
+    def records(self, key: str) -> list[Mapping[str, Any]]:
+        """The base records of ``key`` (several when the value differs by grade), as in the data files."""
+        return [record for _layer, record in self._base[key]]
 
     def resolve(
         self,

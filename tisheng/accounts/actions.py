@@ -195,4 +195,5 @@ def issue_token(user, name: str, expires_at: datetime | None) -> tuple[ApiToken,
 
 @transaction.atomic
 def revoke_token(user, token: ApiToken) -> None:
+    record(user, AuditEvent.Action.TOKEN_REVOKED, f"{token.name} ({token.prefix}…)", token_id=token.pk)
     token.delete()

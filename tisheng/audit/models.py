@@ -19,6 +19,7 @@ class AuditEvent(models.Model):
         PASSWORDS_EXPORTED = "passwords_exported", _("Initial passwords exported")
         PASSWORD_CHANGED = "password_changed", _("Password changed")
         TOKEN_ISSUED = "token_issued", _("API token issued")
+        TOKEN_REVOKED = "token_revoked", _("API token revoked")
 
     at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(

@@ -311,6 +311,7 @@ def test_a_token_is_shown_once_works_and_can_be_revoked(world, client_for):
     assert "班级管理小程序" in listing and key not in listing and token.prefix in listing
     assert client.post(f"/accounts/tokens/{token.pk}/revoke/").status_code == 302
     assert Client(headers={"Authorization": f"Bearer {key}"}).get("/api/me").status_code == 401
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.TOKEN_REVOKED, actor=user).exists()
 
 
 def test_a_token_needs_a_name(client_for):

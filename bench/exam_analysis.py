@@ -22,7 +22,11 @@ It is run three ways on the same data in the same process, and the results are c
 * floor  — hand-written DuckDB SQL computing the same aggregates (GROUPING SETS, one statement per step);
 * pandas — the same in pandas/numpy.
 
-Prints wall times, ratios and peak RSS (``ru_maxrss``; it only grows, so it is printed after each part).
+The three run step by step, interleaved (core, floor, pandas, core, floor, pandas …), so that other load on
+the machine hits them alike. By default the data are registered with DuckDB in place (``engine.register``,
+no copy); ``--load copy`` copies them in first (``engine.load``). Prints wall times per step, ratios, and
+peak RSS of the whole process (``ru_maxrss``: it includes the synthetic data and, with pandas, pandas'
+copies; use ``--parts core`` for the core alone).
 """
 
 from __future__ import annotations
@@ -219,7 +223,7 @@ def run_core(con, out: dict):
     yield "score statistics, all scopes"
     stats = exam_stats.score_stats(scores, BY).cache()
     out["stats"] = engine.to_polars(con, stats)
-    yield "超均率/比均率 + combined index"
+    yield "relative standing + combined index"
     cls = exam_stats.combined_index(
         exam_stats.relative_to(stats, scope=("school", "class"), reference=("school",)), WEIGHTS
     )
@@ -317,7 +321,7 @@ def run_floor(con, out: dict):
         + " FROM f_stats"
     ).pl()
     metrics = exam_stats.RELATIVE_METRICS
-    yield "超均率/比均率 + combined index"
+    yield "relative standing + combined index"
     def relative(child_scope: str, ref_scope: str, keys: list[str]) -> str:
         on = " AND ".join(f"c.{k} = r.{k}" for k in [*keys, "paper"])
         cols = ", ".join(
@@ -519,7 +523,7 @@ def run_pandas(data: Data, out: dict):
         parts.append(part)
     stats = pd.concat(parts, ignore_index=True)
     out["stats"] = pl_out(stats.astype({c: "object" for c in ("school", "class", "teacher", "sex")}))
-    yield "超均率/比均率 + combined index"
+    yield "relative standing + combined index"
     metrics = exam_stats.RELATIVE_METRICS
 
     def relative(child_scope, ref_scope, keys):

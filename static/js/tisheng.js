@@ -43,6 +43,16 @@
     });
   }
 
+  // A filter left empty stays out of the address: /roster/students/?grade=8, not ?q=&grade=8&sex=…
+  document.addEventListener("htmx:configRequest", function (event) {
+    if (event.detail.verb !== "get" || !event.detail.elt.closest(".filters")) return;
+    var params = event.detail.parameters;
+    Array.from(params.keys ? params.keys() : Object.keys(params)).forEach(function (key) {
+      var value = params.get ? params.get(key) : params[key];
+      if (value === "" || value === null) { if (params.delete) { params.delete(key); } else { delete params[key]; } }
+    });
+  });
+
   var FONT = '"PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", sans-serif';
 
   // Students per grade by sex: {categories: [...], series: [{name, data}], title}.

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from tisheng.accounts.models import DISTRICT_ROLES, SCHOOL_ROLES, Role, RoleAssignment
@@ -26,6 +27,20 @@ class NavItem:
     label: str
     url: str
     active: bool = False
+
+
+def _chinese() -> bool:
+    return (get_language() or "zh-hans").startswith("zh")
+
+
+def list_sep() -> str:
+    """顿号 between the items of a list in Chinese, a comma in English."""
+    return "、" if _chinese() else ", "
+
+
+def subject_label(subject) -> str:
+    """A subject's name in the interface language (the roster keeps an English name beside the Chinese)."""
+    return subject.name if _chinese() or not subject.name_en else subject.name_en
 
 
 def is_staff_member(user) -> bool:
@@ -69,6 +84,8 @@ def nav_items(user, path: str = "") -> list[NavItem]:
         items.append(("students", _("Students"), _url("roster:student_list")))
     if wide or scope.school_ids or scope.grades or scope.subject_grades:
         items.append(("teachers", _("Teachers"), _url("roster:teacher_list")))
+    if wide or scope.school_ids or scope.grades or scope.subject_grades:  # the rules in force (R-ASR-1)
+        items.append(("rules", _("Rules"), _url("rulesets:rule_list")))
     if may_see_ledger(user):
         items.append(("imports", _("Import"), _url("imports:index")))
     if scope.admin_district_ids or scope.admin_school_ids:
@@ -106,7 +123,7 @@ def role_lines(user) -> list[str]:
         elif ra.role == Role.GRADE_LEADER:
             where, label = ra.school.name, f"{label} {grade_name(ra.grade)}"
         else:
-            detail = " ".join(filter(None, [ra.subject.name if ra.subject else "", grade_name(ra.grade) if ra.grade else ""]))
+            detail = " ".join(filter(None, [subject_label(ra.subject) if ra.subject else "", grade_name(ra.grade) if ra.grade else ""]))
             where, label = ra.school.name, f"{label} {detail}".strip()
         lines.append((order[Role(ra.role)], f"{where} · {label}"))
     if scope.teacher_id and scope.term_id:
@@ -127,10 +144,10 @@ def role_lines(user) -> list[str]:
             .order_by("grade", "number")
         )
         if taught:
-            names = "、".join(c.name for c in taught[:3]) + ("…" if len(taught) > 3 else "")
+            names = list_sep().join(c.name for c in taught[:3]) + ("…" if len(taught) > 3 else "")
             lines.append((order[Role.TEACHER], f"{taught[0].school.name} · {Role.TEACHER.label} {names}"))
     if scope.child_ids:
-        names = "、".join(Student.objects.filter(id__in=scope.child_ids).order_by("student_no").values_list("name", flat=True))
+        names = list_sep().join(Student.objects.filter(id__in=scope.child_ids).order_by("student_no").values_list("name", flat=True))
         lines.append((order[Role.PARENT], f"{Role.PARENT.label} · {names}"))
     result = [line for _i, line in sorted(lines, key=lambda pair: pair[0])]
     user._tisheng_role_lines = result

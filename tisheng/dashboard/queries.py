@@ -65,14 +65,14 @@ def taught_classes(user) -> list:
         return []
     result = list(queries.classes(user).filter(pk__in=ids).order_by("school__code", "grade", "number"))
     queries.add_class_facts(user, result, scope.academic_year_id)
-    subjects: dict[int, list[str]] = {}
+    subjects: dict[int, list] = {}
     for a in (
         visible(user, TeachingAssignment)
         .filter(teacher_id=scope.teacher_id, term_id=scope.term_id, school_class_id__in=ids)
         .select_related("subject")
         .order_by("subject__order")
     ):
-        subjects.setdefault(a.school_class_id, []).append(a.subject.name)
+        subjects.setdefault(a.school_class_id, []).append(a.subject)
     for c in result:
         c.subjects = subjects.get(c.pk, [])
     return result

@@ -4,6 +4,7 @@ name schools outside the scope. A value that does not validate is reported and l
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tisheng.dashboard.navigation import subject_label
 from tisheng.roster import queries
 from tisheng.roster.models import AcademicYear, School, Sex, Subject, Teacher, grade_name
 
@@ -13,6 +14,11 @@ YES_NO = [("", _("All")), ("yes", _("Yes")), ("no", _("No"))]
 class SchoolChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return obj.name
+
+
+class SubjectChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return subject_label(obj)
 
 
 class FilterForm(forms.Form):
@@ -100,7 +106,7 @@ class ClassFilterForm(FilterForm):
 class TeacherFilterForm(FilterForm):
     STATUS = [("active", _("Working")), ("left", _("No longer working")), ("all", _("All"))]
     school = SchoolChoiceField(label=_("School"), queryset=School.objects.none(), required=False, empty_label=_("All schools"))
-    subject = forms.ModelChoiceField(label=_("Subject"), queryset=Subject.objects.all(), required=False, empty_label=_("All subjects"))
+    subject = SubjectChoiceField(label=_("Subject"), queryset=Subject.objects.all(), required=False, empty_label=_("All subjects"))
     title = forms.ChoiceField(label=_("Title"), choices=[("", _("All"))] + Teacher.Title.choices, required=False)
     honour = forms.ChoiceField(label=_("Honour"), choices=[("", _("All")), ("any", _("Any honour"))]
                                + [c for c in Teacher.Honour.choices if c[0]], required=False)

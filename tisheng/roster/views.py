@@ -87,7 +87,6 @@ class RosterList(View):
             "page": page,
             "rows": rows,
             "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
-            "filtered": any(k not in ("sort", "page") for k in request.GET),
             "single_school": "school" in form.fields and form.fields["school"].queryset.count() == 1,
             **self.extra_context(values),
         }

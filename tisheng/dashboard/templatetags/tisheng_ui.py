@@ -35,3 +35,13 @@ def class_label(grade, number) -> str:
 @register.filter(name="grade_name")
 def grade_name_filter(grade) -> str:
     return grade_name(grade) if grade else ""
+
+
+@register.filter
+def subject_label(subject) -> str:
+    return navigation.subject_label(subject)
+
+
+@register.simple_tag
+def list_sep() -> str:
+    return navigation.list_sep()

@@ -97,7 +97,7 @@ def test_parent_home_is_the_children_cards_only(world, client_for):
 def test_menus_per_role(client_for):
     admin = menu(client_for("bureau_admin").get("/").content.decode())
     assert admin[:5] == ["首页", "学校", "班级", "学生", "教师"] and {"导入", "账号", "审计"} <= set(admin)
-    assert menu(client_for("bureau_staff").get("/").content.decode()) == ["首页", "学校", "班级", "学生", "教师", "导入"]
+    assert menu(client_for("bureau_staff").get("/").content.decode()) == ["首页", "学校", "班级", "学生", "教师", "规则", "导入"]
     assert menu(client_for("principal").get("/").content.decode())[:5] == ["首页", "本校", "班级", "学生", "教师"]
 
 

@@ -127,3 +127,13 @@ def test_unknown_ids_are_404(client_for):
     client = client_for("bureau_admin")
     for name in ("roster:school_detail", "roster:class_detail", "roster:student_detail", "roster:teacher_detail"):
         assert client.get(reverse(name, args=[999_999_999])).status_code == 404
+
+
+def test_english_class_page_names_subjects_and_classes_in_english(world, client_for):
+    school_class = own_class(world)
+    client = client_for("head_teacher")
+    client.cookies["django_language"] = "en"
+    body = client.get(reverse("roster:class_detail", args=[school_class.pk])).content.decode()
+    assert f"Grade {school_class.grade} Class {school_class.number}" in body and "Teachers by subject" in body
+    for a in TeachingAssignment.objects.filter(school_class=school_class, term=world.term).select_related("subject"):
+        assert f"<td>{a.subject.name_en}</td>" in body

@@ -111,7 +111,6 @@ def _applies_to_grade(grades: Iterable[int], grade: int | None) -> bool:
     return grade is None or not grades or grade in grades
 
 
-@cache
 @cache  # parsed once per process; RuleSet hands out deep copies, so callers cannot change it
 def _read_base(path: Path) -> tuple[dict[str, Any], ...]:
     with path.open(encoding="utf-8") as f:
@@ -162,7 +161,7 @@ class RuleSet:
 
     def records(self, key: str) -> list[Mapping[str, Any]]:
         """The base records of ``key`` (several when the value differs by grade), as in the data files."""
-        return [record for _layer, record in self._base[key]]
+        return [copy.deepcopy(record) for _layer, record in self._base[key]]
 
     def resolve(
         self,

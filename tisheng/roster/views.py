@@ -60,7 +60,6 @@ class RosterList(View):
     template_name: str
     export = False
     export_title = ""  # Chinese, for the file and the audit entry
-    columns: list[Column] = []
 
     def scoped(self, values: dict):
         raise NotImplementedError
@@ -108,7 +107,8 @@ class RosterList(View):
         return response
 
     def columns_for(self, user) -> list[Column]:
-        return self.columns
+        """The export's columns, with Chinese headers; what is masked depends on the user."""
+        raise NotImplementedError
 
 
 # --- students ------------------------------------------------------------------------------------------

@@ -290,6 +290,8 @@ def class_detail(request, pk: int):
             "visible_teachers": visible_teachers,
             "school_visible": visible(user, School).filter(pk=school_class.school_id).exists(),
             "is_staff": is_staff_member(user),
+            # this term's class: its numbers lead to the student list, which shows this term's classes
+            "linked": is_staff_member(user) and school_class.academic_year_id == Scope.of(user).academic_year_id,
         },
     )
 

@@ -39,6 +39,9 @@ def test_class_page_has_head_teacher_teachers_per_subject_and_students(world, cl
     members = ClassMembership.objects.filter(school_class=school_class, term=world.term, left_on__isnull=True)
     for m in members.select_related("student"):
         assert m.student.student_no in body
+    listed = (f'?school={school_class.school_id}&amp;grade={school_class.grade}&amp;number={school_class.number}">'
+              f'<span class="stat-value">{members.count()}<')
+    assert listed in body
 
 
 def test_class_of_another_school_is_404_for_a_principal(world, client_for):

@@ -100,11 +100,20 @@ class RosterList(View):
             rows = list(qs)
             self.decorate(rows, values)
             content, count = exports.workbook_bytes(self.export_title, self.columns_for(self.request.user), rows)
-            exports.record_export(self.request.user, self.export_title, count, form, school=values.get("school"))
+            exports.record_export(self.request.user, self.export_title, count, form, school=self.export_school(values))
         response = HttpResponse(content, content_type=XLSX)
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
         response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(f'{self.export_title}-{stamp}.xlsx')}"
         return response
+
+    def export_school(self, values: dict):
+        """The school an export is about: the one filtered on, or the only school the user works in."""
+        if values.get("school"):
+            return values["school"]
+        scope = Scope.of(self.request.user)
+        if not scope.is_district_wide and len(scope.member_school_ids) == 1:
+            return School.objects.get(pk=next(iter(scope.member_school_ids)))
+        return None
 
     def columns_for(self, user) -> list[Column]:
         """The export's columns, with Chinese headers; what is masked depends on the user."""

@@ -36,6 +36,7 @@ def test_head_teacher_exports_exactly_the_own_class_and_it_is_audited(world, cli
 
     event = AuditEvent.objects.get(action=AuditEvent.Action.EXPORT, actor=user)
     assert event.detail["rows"] == len(expected) and event.detail["list"] == "学生名单"
+    assert event.school == own.school  # the school the head teacher works in
     assert event.summary.startswith(f"导出 学生名单 {len(expected)} 行")
 
 

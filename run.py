@@ -71,18 +71,11 @@ def demo(args) -> None:
     manage(python, "demo", "--if-empty", "--students", str(args.students), env=env)
     address = f"127.0.0.1:{args.port}"
     server = subprocess.Popen([python, ROOT / "manage.py", "runserver", address, "--noreload"], cwd=ROOT, env=env)
-    worker = subprocess.Popen([python, ROOT / "manage.py", "db_worker"], cwd=ROOT, env=env)
+    worker = subprocess.Popen([python, ROOT / "manage.py", "db_worker", "--no-reload"], cwd=ROOT, env=env)
     time.sleep(1.5)
-    from_demo = subprocess.run(
-        [python, "-c", "from tisheng.roster.demo import DEMO_LOGINS, DEMO_PASSWORD as p\n"
-         "for r, u in DEMO_LOGINS.items(): print(f'  {u:<16} {r.label}')\nprint(p)"],
-        cwd=ROOT, capture_output=True, text=True, check=True,
-    ).stdout.splitlines()
-    print(
-        f"\n提升 Tisheng is running at http://{address}/  (Ctrl-C stops it)\n"
-        f"Log in with any of these users, password {from_demo[-1]}:\n" + "\n".join(from_demo[:-1]) + "\n",
-        flush=True,
-    )
+    logins = subprocess.run([python, ROOT / "manage.py", "demo", "--logins"], cwd=ROOT, env=env,
+                            capture_output=True, text=True, check=True).stdout
+    print(f"\n提升 Tisheng is running at http://{address}/  (Ctrl-C stops it)\n{logins}", flush=True)
     try:
         while server.poll() is None and worker.poll() is None:
             time.sleep(1)

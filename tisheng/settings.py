@@ -53,15 +53,17 @@ INSTALLED_APPS = [
     "tisheng.roster",
     "tisheng.audit",
     "tisheng.rulesets",
+    "tisheng.reports",
     "tisheng.imports",
     "tisheng.dashboard",
+    "tisheng.homework",
     "tisheng.api",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "tisheng.accounts.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -1,4 +1,8 @@
+from django.conf import settings
+from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import redirect
+from django.utils import translation
+from django.utils.translation import check_for_language
 
 # What a user with an initial password may still open: the page to change it, logging out, the language.
 ALLOWED_WITH_INITIAL_PASSWORD = {"accounts:password_change", "accounts:logout", "set_language", "javascript-catalog"}
@@ -24,3 +28,18 @@ class InitialPasswordMiddleware:
         if request.resolver_match and request.resolver_match.view_name in ALLOWED_WITH_INITIAL_PASSWORD:
             return None
         return redirect("accounts:password_change")
+
+
+class ChosenLanguageMiddleware(LocaleMiddleware):
+    """Simplified Chinese unless the user chose English with the language switch (R-PLT-4).
+
+    Django's LocaleMiddleware would follow the browser's Accept-Language; on school computers that is
+    often an English system locale, so the interface would change language without anyone asking. Here
+    only the language cookie set by the switch (``set_language``) counts.
+    """
+
+    def process_request(self, request):
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        language = chosen if chosen and check_for_language(chosen) else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()

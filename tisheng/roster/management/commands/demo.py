@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from tisheng.roster.demo import DEMO_LOGINS, build_demo
+from tisheng.roster.demo import DEMO_LOGINS, DEMO_PASSWORD, build_demo
 from tisheng.roster.models import District
 
 
@@ -13,8 +13,11 @@ class Command(BaseCommand):
         parser.add_argument("--students", type=int, default=10_000, help="about how many pupils (default 10000)")
         parser.add_argument("--seed", type=int, default=20261122)
         parser.add_argument("--if-empty", action="store_true", help="do nothing when a district already exists")
+        parser.add_argument("--logins", action="store_true", help="only print the demo logins")
 
-    def handle(self, *args, students, seed, if_empty, **options):
+    def handle(self, *args, students, seed, if_empty, logins, **options):
+        if logins:
+            return self.print_logins()
         if District.objects.exists():
             if if_empty:
                 self.stdout.write("The database already holds a district; demo not rebuilt.")
@@ -24,6 +27,9 @@ class Command(BaseCommand):
         demo = build_demo(students=students, seed=seed)
         counts = ", ".join(f"{k} {v}" for k, v in demo.counts.items())
         self.stdout.write(self.style.SUCCESS(f"Demo district {demo.district} built in {time.monotonic() - started:.1f} s: {counts}"))
-        self.stdout.write(f"Password for every demo login: {demo.password}")
+        self.print_logins()
+
+    def print_logins(self):
+        self.stdout.write(f"Password for every demo login / 所有演示账号的密码: {DEMO_PASSWORD}")
         for role, username in DEMO_LOGINS.items():
             self.stdout.write(f"  {username:<16} {role.label}")

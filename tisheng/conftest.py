@@ -98,8 +98,13 @@ def browser():
 @pytest.fixture
 def live_world(live_server, transactional_db) -> World:
     """A world for tests against the live server (``live_server`` flushes the database around each test)."""
+    from django.core.management import call_command
+
     from tisheng.roster.demo import build_demo
 
+    # The session world may already be in this worker's database: a transactional test starts from
+    # whatever the earlier tests left, and only flushes after itself.
+    call_command("flush", interactive=False, verbosity=0)
     demo = build_demo(**WORLD_OPTIONS)
     return World(district=demo.district, term=demo.term, password=demo.password,
                  logins={str(r): u for r, u in demo.logins.items()})

@@ -1,0 +1,122 @@
+"""Every state change of a report: request, generate (the task's work), run again, download (audited)."""
+
+import logging
+import re
+
+from django.core.files.base import ContentFile
+from django.http import Http404
+from django.utils import timezone, translation
+from django.utils.translation import gettext_noop
+
+from tisheng.audit.actions import record
+from tisheng.audit.models import AuditEvent
+from tisheng.reports.models import Report
+from tisheng.reports.registry import ReportError, ReportForm, ReportKind
+from tisheng.reports.renderers import render_docx, render_pdf, render_xlsx
+
+logger = logging.getLogger(__name__)
+
+Status = Report.Status
+
+UNKNOWN_KIND = gettext_noop("This kind of report is no longer offered.")
+OUT_OF_SCOPE = gettext_noop(
+    "The report asks for data you may no longer see (for example a role that has ended, or a class of an "
+    "earlier year), so it was not made."
+)
+INTERNAL = gettext_noop(
+    "The report could not be made because of an error on the server. Try again; if it fails again, tell "
+    "the administrator (the details are in the server log)."
+)
+
+
+def request_report(user, kind: ReportKind, form: ReportForm) -> Report:
+    """Record the request of a valid form and queue its generation."""
+    from tisheng.reports.tasks import generate_report
+
+    parameters, district, school, about = form.describe(form.cleaned_data)
+    report = Report.objects.create(
+        kind=kind.key, parameters=parameters, format=form.cleaned_data["format"], about=about[:200],
+        requested_by=user, district=district, school=school,
+    )
+    generate_report.enqueue(report.pk)
+    return report
+
+
+def run_again(report: Report) -> bool:
+    """Queue a failed report, or one whose worker died, once more. False when it is neither."""
+    from tisheng.reports.tasks import generate_report
+
+    if not report.may_run_again:
+        return False
+    Report.objects.filter(pk=report.pk).update(status=Status.QUEUED, progress=0, message="", updated_at=timezone.now())
+    generate_report.enqueue(report.pk)
+    return True
+
+
+def _progress(report_id: int, percent: int) -> None:
+    # Outside any transaction: the page polling the status sees each step at once.
+    Report.objects.filter(pk=report_id).update(progress=percent, updated_at=timezone.now())
+
+
+def render(kind: ReportKind, format: str, context: dict) -> bytes:
+    if format == Report.Format.DOCX:
+        return render_docx(kind.docx, context)
+    if format == Report.Format.PDF:
+        return render_pdf(kind.pdf, context)
+    return render_xlsx(kind.xlsx, context)
+
+
+def generate(report_id: int) -> None:
+    """Gather the data as the requester (today's scope), render it, store the file. Never raises: a failure
+    is stored with a message the requester can read. Running it twice is harmless: only a queued report is
+    taken up."""
+    claimed = Report.objects.filter(pk=report_id, status=Status.QUEUED).update(
+        status=Status.RUNNING, progress=5, updated_at=timezone.now()
+    )
+    if not claimed:
+        return
+    report = Report.objects.select_related("requested_by").get(pk=report_id)
+    try:
+        kind = report.kind_spec
+        if kind is None or report.format not in kind.formats:
+            raise ReportError(UNKNOWN_KIND)
+        with translation.override("zh-hans"):  # documents are Chinese whatever the interface language
+            context = kind.gather(report.requested_by, report.parameters)
+            _progress(report_id, 40)
+            content = render(kind, report.format, context)
+        _progress(report_id, 90)
+        report.file.save(f"{report.pk}.{report.format}", ContentFile(content), save=False)
+        Report.objects.filter(pk=report_id).update(
+            status=Status.DONE, progress=100, file=report.file.name, size=len(content),
+            finished_at=timezone.now(), message="",
+        )
+    except ReportError as error:
+        _fail(report_id, error.message)
+    except Http404:
+        _fail(report_id, OUT_OF_SCOPE)
+    except Exception:
+        logger.exception("report %s (%s): generation failed", report_id, report.kind)
+        _fail(report_id, INTERNAL)
+
+
+def _fail(report_id: int, message: str) -> None:
+    Report.objects.filter(pk=report_id).update(
+        status=Status.FAILED, message=message, finished_at=timezone.now(), updated_at=timezone.now()
+    )
+
+
+def download_name(report: Report) -> str:
+    """The Chinese file name: "青山区实验中学-学校花名册概况-20260301.docx"."""
+    kind = report.kind_spec
+    title = kind.file_title if kind and kind.file_title else report.kind
+    when = timezone.localtime(report.finished_at or report.created_at)
+    name = f"{report.about}-{title}-{when:%Y%m%d}.{report.format}"
+    return re.sub(r'[\\/:*?"<>|\s]+', "", name)  # characters Windows refuses in file names, and spaces
+
+
+def record_download(user, report: Report) -> AuditEvent:
+    """One export event per download (R-ASR-3), in Chinese for the bureau's reviewers."""
+    with translation.override("zh-hans"):
+        summary = f"下载报告 {download_name(report)}"
+    return record(user, AuditEvent.Action.EXPORT, summary, school=report.school, report=report.pk,
+                  kind=report.kind, format=report.format, requested_by=report.requested_by_id)

@@ -1,0 +1,89 @@
+"""Report pages: the index (kinds to request, own reports with live status), the request form of a kind,
+the status fragment htmx polls, the download, and running a failed report again.
+
+A report outside the user's scope is a 404 (``get_for_user``); a kind the user's roles do not offer is a 403.
+"""
+
+from urllib.parse import quote
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from tisheng.accounts.scope import get_for_user
+from tisheng.reports import actions
+from tisheng.reports.models import Report
+from tisheng.reports.queries import reports
+from tisheng.reports.registry import get_kind, kinds_for
+
+CONTENT_TYPES = {
+    Report.Format.DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    Report.Format.PDF: "application/pdf",
+    Report.Format.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+@require_GET
+def index(request):
+    kinds = kinds_for(request.user)
+    mine = reports(request.user)
+    if not kinds and not mine.exists():
+        raise PermissionDenied
+    page = Paginator(mine, settings.TISHENG["PAGE_SIZE"]).get_page(request.GET.get("page"))
+    return render(request, "reports/index.html", {"kinds": kinds, "page": page})
+
+
+@require_http_methods(["GET", "POST"])
+def request_report(request, kind):
+    spec = get_kind(kind)
+    if spec is None:
+        raise Http404
+    if spec not in kinds_for(request.user):
+        raise PermissionDenied
+    form = spec.form(request.POST or None, user=request.user, kind=spec)
+    if request.method == "POST" and form.is_valid():
+        actions.request_report(request.user, spec, form)
+        return redirect("reports:index")
+    return render(request, "reports/request.html", {"kind": spec, "form": form})
+
+
+def _report(request, pk) -> Report:
+    return get_for_user(request.user, reports(request.user), pk=pk)
+
+
+@require_GET
+def status(request, pk):
+    return render(request, "reports/index.html#status", {"report": _report(request, pk)})
+
+
+@require_GET
+def download(request, pk):
+    report = _report(request, pk)
+    if report.status != Report.Status.DONE or not report.file:
+        raise Http404
+    try:
+        handle = report.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    actions.record_download(request.user, report)
+    response = FileResponse(handle, content_type=CONTENT_TYPES[report.format])
+    name = actions.download_name(report)
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"report-{report.pk}.{report.format}\"; filename*=UTF-8''{quote(name)}"
+    )
+    return response
+
+
+@require_POST
+def run_again(request, pk):
+    report = _report(request, pk)
+    if report.requested_by_id != request.user.pk:
+        raise PermissionDenied  # a report is made with its requester's scope: only they start it again
+    if not actions.run_again(report):
+        messages.error(request, _("This report cannot be run again now; the list shows its current state."))
+    return redirect("reports:index")

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from tisheng.accounts.models import DISTRICT_ROLES, SCHOOL_ROLES, Role, RoleAssignment
 from tisheng.accounts.scope import Scope
 from tisheng.imports.queries import may_see_ledger
+from tisheng.reports.registry import kinds_for
 from tisheng.roster.models import HeadTeacher, SchoolClass, Student, TeachingAssignment, grade_name
 
 # Roles that may take data out of the roster pages and see the staff menus; a parent has neither.
@@ -88,6 +89,8 @@ def nav_items(user, path: str = "") -> list[NavItem]:
         items.append(("rules", _("Rules"), _url("rulesets:rule_list")))
     if may_see_ledger(user):
         items.append(("imports", _("Import"), _url("imports:index")))
+    if kinds_for(user):
+        items.append(("reports", _("Reports"), _url("reports:index")))
     if scope.admin_district_ids or scope.admin_school_ids:
         items.append(("accounts", _("Accounts"), _url("accounts:user_list")))
     if scope.has_role(*AUDIT_ROLES):

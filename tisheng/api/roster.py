@@ -118,7 +118,7 @@ def class_detail(request, class_id: int):
 # --- students ----------------------------------------------------------------------------------------
 class StudentOut(Schema):
     id: int
-    student_no: str = Field(description="学籍号 · student registration number")
+    student_no: str = Field(description="学籍号（含身份证号的部分对无权查看身份证号者隐藏）· student number, the embedded ID number masked for those who may not see ID numbers")
     name: str = Field(description="姓名 · name")
     sex: str = Field(description="性别 M 男 / F 女 · sex")
     birth_date: date | None = Field(description="出生日期 · birth date")
@@ -130,6 +130,10 @@ class StudentOut(Schema):
     boarding: bool = Field(description="寄宿生 · boarding pupil")
     left_behind: bool = Field(description="留守儿童 · left-behind child")
     active: bool = Field(description="在籍 · enrolled")
+
+    @staticmethod
+    def resolve_student_no(obj, context):
+        return queries.shown_student_no(context["request"].auth, obj, obj.class_id)
 
     @staticmethod
     def resolve_school(obj):

@@ -78,15 +78,27 @@ def _scope_role_at_school(scope: Scope, school_id: int) -> bool:
     return school_id in scope.school_ids
 
 
-def sees_full_id_card(user, school_id: int, class_id: int | None = None) -> bool:
-    """ID card numbers in full: the bureau administrator, the school's whole-school roles and the class's
-    head teacher (who handles the 学籍 paperwork). Everyone else sees 3701**********1234."""
+def sees_full_id_card(user, school_id: int, class_id: int | None = None, student_id: int | None = None) -> bool:
+    """ID card numbers in full: the bureau administrator, the school's whole-school roles, the class's
+    head teacher (who handles the 学籍 paperwork) and the pupil's own parents. Everyone else sees
+    3701**********1234."""
     scope = Scope.of(user)
     return (
         scope.has_role(Role.BUREAU_ADMIN)
         or _scope_role_at_school(scope, school_id)
         or (class_id is not None and class_id in scope.head_class_ids)
+        or (student_id is not None and student_id in scope.child_ids)
     )
+
+
+def shown_student_no(user, student, class_id: int | None = None) -> str:
+    """The 学籍号 as ``user`` may see it. The national 学籍号 is "G" + the 身份证号 for most pupils, so it is
+    masked under the same rule as the ID number; other numbers (L…, school-made) are shown as they are."""
+    number = student.student_no
+    embeds_id = len(number) == 19 and number[1:].replace("X", "").isdigit()
+    if embeds_id and not sees_full_id_card(user, student.school_id, class_id, student.pk):
+        return number[0] + mask_id_card(number[1:])
+    return number
 
 
 def sees_full_phone(user, school_id: int) -> bool:

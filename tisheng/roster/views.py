@@ -138,11 +138,11 @@ class StudentList(RosterList):
 
     def columns_for(self, user):
         def id_card(s):
-            full = queries.sees_full_id_card(user, s.school_id, s.class_id)
+            full = queries.sees_full_id_card(user, s.school_id, s.class_id, s.pk)
             return s.id_card_no if full else queries.mask_id_card(s.id_card_no)
 
         return [
-            Column("学籍号", lambda s: s.student_no, 22, text=True),
+            Column("学籍号", lambda s: queries.shown_student_no(user, s, s.class_id), 22, text=True),
             Column("姓名", lambda s: s.name, 10),
             Column("性别", lambda s: s.get_sex_display(), 6),
             Column("出生日期", lambda s: s.birth_date, 12),
@@ -327,7 +327,7 @@ def student_detail(request, pk: int):
         }
         for g in student.guardianships.select_related("guardian").order_by("relation", "pk")
     ]
-    full_id = queries.sees_full_id_card(user, student.school_id, student.class_id)
+    full_id = queries.sees_full_id_card(user, student.school_id, student.class_id, student.pk)
     return render(
         request,
         "roster/student_detail.html",

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 import fastexcel
 import polars as pl
 
-from tisheng.imports.cleaning import clean, clean_text, header_key
+from tisheng.imports.cleaning import clean_frame, clean_text, header_key
 from tisheng.imports.spec import ImportSpec
 
 MAX_BYTES = 40 * 1024 * 1024
@@ -228,9 +228,7 @@ def _assemble(sheets, spec: ImportSpec) -> Table:
             raise FileProblem("missing_columns", columns="、".join(missing))
         data = frame.slice(header_row + 1)
         order = [c.name for c in spec.columns if c.name in mapping]  # the same column order in every sheet
-        part = data.select(
-            [clean(pl.col(f"c{mapping[field_name]}")).alias(field_name) for field_name in order]
-        ).with_columns(
+        part = clean_frame(data.select(pl.col(f"c{mapping[f]}").alias(f) for f in order)).with_columns(
             pl.int_range(header_row + 2, header_row + 2 + data.height, dtype=pl.Int64).alias("_row"),
             pl.lit(name, dtype=pl.String).alias("_sheet"),
         )

@@ -35,7 +35,7 @@ from tisheng.imports.parsers import (
     split_list,
 )
 from tisheng.imports.spec import Column, Counts, ImportContext, ImportSpec, register
-from tisheng.imports.writing import Writer, effective_date, in_chunks
+from tisheng.imports.writing import Writer, effective_date, fetch, in_chunks
 from tisheng.roster.models import (
     ClassMembership,
     Guardianship,
@@ -102,11 +102,13 @@ def _student_key(no: pl.Expr) -> pl.Expr:
 def match_students(frame: pl.DataFrame, ctx: ImportContext) -> pl.DataFrame:
     """``student_id`` of the student already registered under each 学籍号, if any, within the uploader's scope."""
     numbers = frame["student_no"].drop_nulls().unique().to_list()
-    forms = set(numbers) | {f"G{n}" for n in numbers} | {n[1:] for n in numbers if n.startswith("G")}
-    existing = pl.DataFrame(
-        list(in_chunks(Student.objects.values_list("student_no", "pk", "school_id"), "student_no", forms)),
-        schema={"_no": pl.String, "student_id": pl.Int64, "_registered_at": pl.Int64}, orient="row",
-    ).with_columns(_student_key(pl.col("_no")).alias("_key")).unique("_key", keep="first").drop("_no")
+    forms = set(numbers) | {n[1:] for n in numbers if n.startswith("G")} | {f"G{n}" for n in numbers if len(n) == 18}
+    existing = (
+        fetch(Student, {"student_no": pl.String, "id": pl.Int64, "school_id": pl.Int64}, "student_no", forms)
+        .select(_student_key(pl.col("student_no")).alias("_key"), pl.col("id").alias("student_id"),
+                pl.col("school_id").alias("_registered_at"))
+        .unique("_key", keep="first")
+    )
     frame = frame.with_columns(_student_key(pl.col("student_no")).alias("_key")).join(
         existing, on="_key", how="left", maintain_order="left"
     ).drop("_key")
@@ -117,139 +119,197 @@ def match_students(frame: pl.DataFrame, ctx: ImportContext) -> pl.DataFrame:
 
 
 STUDENT_FIELDS = ("name", "sex", "birth_date", "id_card_no", "ethnicity", "boarding", "left_behind")
-_BLANK = {"id_card_no": "", "ethnicity": "", "boarding": False, "left_behind": False}
+# What a blank cell (or an absent column, for a new student) stores.
+STUDENT_BLANKS = {"birth_date": None, "id_card_no": "", "ethnicity": "", "boarding": False, "left_behind": False}
+STUDENT_TYPES = {"name": pl.String, "sex": pl.String, "birth_date": pl.Date, "id_card_no": pl.String,
+                 "ethnicity": pl.String, "boarding": pl.Boolean, "left_behind": pl.Boolean, "school_id": pl.Int64,
+                 "active": pl.Boolean}
+
+
+def _differs(column: str) -> pl.Expr:
+    return pl.col(column).ne_missing(pl.col(f"{column}_old"))
+
+
+def _instances(model, ids: list[int]) -> dict:
+    return {obj.pk: obj for obj in in_chunks(model.objects.all(), "pk", ids)}
 
 
 def commit_students(frame: pl.DataFrame, ctx: ImportContext) -> Counts:
+    """Students by 学籍号 (new ones created, changed ones updated), their open class membership this term (a
+    move closes the old one and opens a new one), and the guardian of each row. Vectorised: 100,000 rows."""
     when = effective_date(ctx.term)
-    fields = [f for f in STUDENT_FIELDS if ctx.has(f)]
-    rows = frame.select("student_no", "student_id", "school_id", "class_id", *fields).to_dicts()
-    matched = [r["student_id"] for r in rows if r["student_id"] is not None]
-    existing = {s.pk: s for s in in_chunks(Student.objects.all(), "pk", matched)}
-    open_memberships = {
-        m.student_id: m
-        for m in in_chunks(ClassMembership.objects.filter(term=ctx.term, left_on__isnull=True), "student_id", matched)
-    }
+    fields = [f for f in STUDENT_FIELDS if ctx.has(f)]  # a column left out of the file changes nothing
+    compared = [*fields, "school_id", "active"]
+    rows = frame.select(
+        pl.int_range(pl.len(), dtype=pl.Int64).alias("_i"), "student_no", "student_id", "school_id", "class_id",
+        *[pl.col(f).fill_null(STUDENT_BLANKS[f]) if STUDENT_BLANKS.get(f) is not None else pl.col(f) for f in fields],
+        pl.lit(True).alias("active"),
+    )
+    old = fetch(Student, {"id": pl.Int64, **{f: STUDENT_TYPES[f] for f in compared}}, "id",
+                rows["student_id"].drop_nulls().to_list())
+    rows = rows.join(old.rename({f: f"{f}_old" for f in compared}).rename({"id": "student_id"}), on="student_id",
+                     how="left", maintain_order="left")
+    known = pl.col("student_id").is_not_null()
+    rows = rows.with_columns(
+        (known & pl.any_horizontal([_differs(f) for f in compared])).alias("_changed"),
+    )
+    changed_fields = [f for f in compared if rows.select((known & _differs(f)).any()).item()]
+    changed = rows.filter("_changed")
+    new = rows.filter(~known)
 
-    # Work out everything first, then write: the progress bar knows the total.
-    new_students, changed_students, changed_fields = [], [], set()
-    status = []  # per row: "created", "updated" or "unchanged"
-    students = []
-    for r in rows:
-        values = {f: (_BLANK.get(f) if r[f] is None else r[f]) for f in fields}
-        values.update(school_id=r["school_id"], active=True)
-        if r["student_id"] is None:
-            student = Student(student_no=r["student_no"], **values)
-            new_students.append(student)
-            status.append("created")
-        else:
-            student = existing[r["student_id"]]
-            changed = [f for f, v in values.items() if getattr(student, f) != v]
-            for f in changed:
-                setattr(student, f, values[f])
-            if changed:
-                changed_students.append(student)
-                changed_fields.update(changed)
-            status.append("updated" if changed else "unchanged")
-        students.append(student)
+    memberships = _plan_memberships(rows, ctx, when)
+    guardians = _plan_guardians(rows, frame, ctx) if ctx.has("guardian_name") else None
+    writer = Writer(ctx, new.height + changed.height + memberships.planned + (guardians.planned if guardians else 0))
 
-    new_memberships, closed, moved = [], [], []
-    for i, (r, student) in enumerate(zip(rows, students, strict=True)):
-        current = open_memberships.get(student.pk) if student.pk else None
-        if current is not None and current.school_class_id == r["class_id"]:
-            continue
-        if current is not None and current.joined_on >= when:
-            current.school_class_id = r["class_id"]  # moved again the day it joined: a correction, not history
-            moved.append(current)
-        else:
-            if current is not None:
-                current.left_on = when
-                closed.append(current)
-            new_memberships.append(
-                ClassMembership(student=student, school_class_id=r["class_id"], term=ctx.term, joined_on=when)
-            )
-        if status[i] == "unchanged":
-            status[i] = "updated"
+    new_ids = writer.insert(Student, new.select(
+        "student_no", "school_id", "active",
+        *[pl.col(f) if f in fields else pl.lit(STUDENT_BLANKS[f], dtype=STUDENT_TYPES[f]).alias(f)
+          for f in STUDENT_FIELDS],
+    ))
+    objects = _instances(Student, changed["student_id"].to_list())
+    for r in changed.select("student_id", *changed_fields).iter_rows(named=True):
+        for f in changed_fields:
+            setattr(objects[r["student_id"]], f, r[f])
+    writer.update(Student, list(objects.values()), changed_fields)
 
-    guardians = _plan_guardians(frame, ctx, students, status) if ctx.has("guardian_name") else None
-    planned = len(new_students) + len(changed_students) + len(closed) + len(moved) + len(new_memberships)
+    ids = rows.select("_i", "student_id").with_columns(
+        pl.when(known).then("student_id").otherwise(
+            pl.col("_i").replace_strict(new["_i"], pl.Series(new_ids, dtype=pl.Int64), default=None)
+        ).alias("student_id")
+    )
+    memberships.write(writer, ids, ctx, when)
+    touched = rows["_changed"] | memberships.changed
     if guardians:
-        planned += guardians.planned
+        touched = touched | guardians.write(writer, ids)
+    existing = rows["student_id"].is_not_null()
+    updated = int((existing & touched).sum())
+    return Counts(created=new.height, updated=updated, unchanged=int(existing.sum()) - updated)
 
-    writer = Writer(ctx, planned)
-    writer.create(Student, new_students)
-    writer.update(Student, changed_students, sorted(changed_fields))
-    writer.update(ClassMembership, closed, ["left_on"])
-    writer.update(ClassMembership, moved, ["school_class"])
-    writer.create(ClassMembership, new_memberships)
-    if guardians:
-        guardians.write(writer)
-    return Counts(status.count("created"), status.count("updated"), status.count("unchanged"))
+
+class _MembershipPlan:
+    """Each row's open membership this term: kept, corrected in place (moved again the day it began),
+    closed and replaced (a move: history kept), or opened."""
+
+    def __init__(self, plan: pl.DataFrame):
+        self.plan = plan
+        self.changed = plan["_new"] | plan["_close"] | plan["_in_place"]
+        self.planned = int(plan["_new"].sum() + plan["_close"].sum() + plan["_in_place"].sum())
+
+    def write(self, writer: Writer, ids: pl.DataFrame, ctx: ImportContext, when) -> None:
+        plan = self.plan
+        closing = plan.filter("_close")["membership_id"].to_list()
+        objects = _instances(ClassMembership, closing)
+        for obj in objects.values():
+            obj.left_on = when
+        writer.update(ClassMembership, list(objects.values()), ["left_on"])
+        moving = plan.filter("_in_place").select("membership_id", "class_id").rows()
+        objects = _instances(ClassMembership, [m for m, _ in moving])
+        for membership_id, class_id in moving:
+            objects[membership_id].school_class_id = class_id
+        writer.update(ClassMembership, list(objects.values()), ["school_class"])
+        opening = plan.select("_i", "class_id", "_new").join(ids, on="_i").filter("_new")
+        writer.insert(ClassMembership, opening.select(
+            "student_id", pl.col("class_id").alias("school_class_id"), pl.lit(ctx.term.pk).alias("term_id"),
+            pl.lit(when).alias("joined_on"), pl.lit(None, dtype=pl.Date).alias("left_on"),
+        ))
+
+
+def _plan_memberships(rows: pl.DataFrame, ctx: ImportContext, when) -> _MembershipPlan:
+    current = fetch(
+        ClassMembership,
+        {"id": pl.Int64, "student_id": pl.Int64, "school_class_id": pl.Int64, "joined_on": pl.Date},
+        "student_id", rows["student_id"].drop_nulls().to_list(), term_id=ctx.term.pk, left_on=None,
+    ).unique("student_id", keep="first")
+    plan = rows.select("_i", "student_id", "class_id").join(
+        current.rename({"id": "membership_id"}), on="student_id", how="left", maintain_order="left"
+    )
+    has = pl.col("membership_id").is_not_null()
+    moved = has & (pl.col("school_class_id") != pl.col("class_id"))
+    plan = plan.with_columns(
+        (moved & (pl.col("joined_on") >= when)).alias("_in_place"),
+        (moved & (pl.col("joined_on") < when)).alias("_close"),
+    ).with_columns((~has | pl.col("_close")).alias("_new"))
+    return _MembershipPlan(plan)
 
 
 class _GuardianPlan:
-    def __init__(self):
-        self.new_persons, self.changed_persons = [], []
-        self.new_links, self.changed_links = [], []
+    def __init__(self, rows: pl.DataFrame, new_people: pl.DataFrame):
+        self.rows, self.new_people = rows, new_people
+        self.planned = int(rows["_phone_changed"].sum() + rows["_relation_changed"].sum()
+                           + rows["link_id"].is_null().sum()) + new_people.height
 
-    @property
-    def planned(self) -> int:
-        return len(self.new_persons) + len(self.changed_persons) + len(self.new_links) + len(self.changed_links)
-
-    def write(self, writer: Writer) -> None:
-        writer.create(Person, self.new_persons)
-        writer.update(Person, self.changed_persons, ["phone"])
-        writer.update(Guardianship, self.changed_links, ["relation"])
-        writer.create(Guardianship, self.new_links)
-
-
-def _plan_guardians(frame, ctx, students, status) -> _GuardianPlan:
-    """One guardian per row: the student's guardian of that name is updated, or a guardian is added (siblings'
-    shared parent, same name and phone, is one person). Other guardians of the student are kept."""
-    plan = _GuardianPlan()
-    has_phone = ctx.has("guardian_phone")
-    names = frame["guardian_name"].to_list()
-    relations = frame["guardian_relation"].to_list()
-    phones = frame["guardian_phone"].to_list() if has_phone else [None] * frame.height
-    known_ids = [s.pk for s in students if s.pk]
-    links: dict[int, list[Guardianship]] = {}
-    for link in in_chunks(Guardianship.objects.select_related("guardian"), "student_id", known_ids):
-        links.setdefault(link.student_id, []).append(link)
-    school_ids = {s.pk for s in ctx.schools}
-    by_contact: dict[tuple[str, str], Person] = {
-        (p.name, p.phone): p
-        for p in in_chunks(
-            Person.objects.filter(guardianships__student__school_id__in=school_ids).distinct(),
-            "phone", {p for p in phones if p},
+    def write(self, writer: Writer, ids: pl.DataFrame) -> pl.Series:
+        rows = self.rows
+        phones = rows.filter("_phone_changed").select("guardian_id", "guardian_phone").rows()
+        people = _instances(Person, [g for g, _ in phones])
+        for guardian_id, phone in phones:
+            people[guardian_id].phone = phone or ""
+        writer.update(Person, list(people.values()), ["phone"])
+        relations = rows.filter("_relation_changed").select("link_id", "guardian_relation").rows()
+        links = _instances(Guardianship, [link for link, _ in relations])
+        for link_id, relation in relations:
+            links[link_id].relation = relation
+        writer.update(Guardianship, list(links.values()), ["relation"])
+        person_ids = writer.insert(Person, self.new_people.select("name", "phone"))
+        created = self.new_people.select("_person", pl.Series("new_id", person_ids, dtype=pl.Int64))
+        added = (
+            rows.filter(pl.col("link_id").is_null())
+            .join(created, on="_person", how="left")
+            .drop("student_id")
+            .join(ids, on="_i")
+            .select("student_id", pl.coalesce("guardian_id", "new_id").alias("guardian_id"),
+                    pl.col("guardian_relation").alias("relation"))
         )
-    }
-    for i, (student, name, relation, phone) in enumerate(zip(students, names, relations, phones, strict=True)):
-        if name is None:
-            continue
-        link = next((g for g in links.get(student.pk, []) if g.guardian.name == name), None) if student.pk else None
-        if link is not None:
-            changed = False
-            if has_phone and (phone or "") != link.guardian.phone:
-                link.guardian.phone = phone or ""
-                plan.changed_persons.append(link.guardian)
-                changed = True
-            if relation != link.relation:
-                link.relation = relation
-                plan.changed_links.append(link)
-                changed = True
-            if changed and status[i] == "unchanged":
-                status[i] = "updated"
-            continue
-        person = by_contact.get((name, phone)) if phone else None
-        if person is None:
-            person = Person(name=name, phone=phone or "")
-            plan.new_persons.append(person)
-            if phone:
-                by_contact[(name, phone)] = person
-        plan.new_links.append(Guardianship(student=student, guardian=person, relation=relation))
-        if status[i] == "unchanged":
-            status[i] = "updated"
-    return plan
+        writer.insert(Guardianship, added)
+        touched = rows.filter(pl.col("link_id").is_null() | pl.col("_phone_changed") | pl.col("_relation_changed"))
+        return ids["_i"].is_in(touched["_i"].implode())
+
+
+def _plan_guardians(rows: pl.DataFrame, frame: pl.DataFrame, ctx: ImportContext) -> _GuardianPlan:
+    """The guardian named on each row: the student's guardian of that name is updated, else one is linked (a
+    guardian already known with the same name and phone, e.g. a sibling's parent, is the same person) or
+    added. Other guardians of the student are kept."""
+    has_phone = ctx.has("guardian_phone")
+    wanted = frame.select(
+        pl.int_range(pl.len(), dtype=pl.Int64).alias("_i"), "guardian_name", "guardian_relation",
+        pl.col("guardian_phone") if has_phone else pl.lit(None, dtype=pl.String).alias("guardian_phone"),
+    ).with_columns(rows["student_id"]).filter(pl.col("guardian_name").is_not_null())
+    links = fetch(Guardianship, {"id": pl.Int64, "student_id": pl.Int64, "guardian_id": pl.Int64, "relation": pl.String},
+                  "student_id", wanted["student_id"].drop_nulls().to_list())
+    people = fetch(Person, {"id": pl.Int64, "name": pl.String, "phone": pl.String}, "id",
+                   links["guardian_id"].to_list())
+    links = links.join(people.rename({"id": "guardian_id"}), on="guardian_id").unique(
+        ["student_id", "name"], keep="first")
+    wanted = wanted.join(
+        links.rename({"id": "link_id", "name": "guardian_name", "phone": "phone_old", "relation": "relation_old"}),
+        on=["student_id", "guardian_name"], how="left", maintain_order="left",
+    )
+    matched = pl.col("link_id").is_not_null()
+    wanted = wanted.with_columns(
+        (matched & pl.lit(has_phone) & (pl.col("guardian_phone").fill_null("") != pl.col("phone_old"))).alias(
+            "_phone_changed"),
+        (matched & (pl.col("guardian_relation") != pl.col("relation_old"))).alias("_relation_changed"),
+    )
+    # A guardian not yet linked: a person with this name and phone who is a guardian in the uploader's schools.
+    phones = wanted.filter(~matched)["guardian_phone"].drop_nulls().to_list()
+    candidates = fetch(Person, {"id": pl.Int64, "name": pl.String, "phone": pl.String}, "phone", phones)
+    their = fetch(Guardianship, {"guardian_id": pl.Int64, "student_id": pl.Int64}, "guardian_id",
+                  candidates["id"].to_list())
+    schools = fetch(Student, {"id": pl.Int64, "school_id": pl.Int64}, "id", their["student_id"].to_list())
+    allowed = their.join(schools.rename({"id": "student_id"}), on="student_id").filter(
+        pl.col("school_id").is_in([s.pk for s in ctx.schools]))["guardian_id"]
+    known = candidates.filter(pl.col("id").is_in(allowed.implode())).unique(["name", "phone"], keep="first").select(
+        pl.col("id").alias("known_id"), pl.col("name").alias("guardian_name"), pl.col("phone").alias("guardian_phone"))
+    wanted = wanted.join(known, on=["guardian_name", "guardian_phone"], how="left", maintain_order="left").with_columns(
+        pl.coalesce("guardian_id", "known_id").alias("guardian_id"),
+        # who is one person among the new: same name and phone (siblings' parent); without a phone, each row
+        pl.when(pl.col("guardian_phone").is_not_null())
+        .then(pl.concat_str("guardian_name", pl.lit("\x1f"), "guardian_phone"))
+        .otherwise(pl.concat_str(pl.lit("\x1f"), pl.col("_i").cast(pl.String))).alias("_person"),
+    )
+    new_people = wanted.filter(~matched & pl.col("guardian_id").is_null()).unique("_person", keep="first").select(
+        "_person", pl.col("guardian_name").alias("name"), pl.col("guardian_phone").fill_null("").alias("phone"))
+    return _GuardianPlan(wanted, new_people)
 
 
 STUDENTS = register(ImportSpec(

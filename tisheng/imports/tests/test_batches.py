@@ -73,15 +73,15 @@ def test_committing_twice_writes_once(principal, main_school, media):
 
 
 def test_a_crash_in_the_middle_of_the_commit_leaves_nothing_written(principal, main_school, monkeypatch, media):
-    original = importers.Writer.create
+    original = importers.Writer.insert
 
-    def crash_after_students(self, model, objects):
-        created = original(self, model, objects)
-        if model is ClassMembership:
+    def crash_after_students(self, model, rows):
+        created = original(self, model, rows)
+        if model is ClassMembership:  # the students are written by now
             raise RuntimeError("disk full")
         return created
 
-    monkeypatch.setattr(importers.Writer, "create", crash_after_students)
+    monkeypatch.setattr(importers.Writer, "insert", crash_after_students)
     batch = run_import(principal, "roster.students", csv_bytes(ROWS), main_school)
     assert batch.status == "failed" and [e["key"] for e in batch.errors] == ["internal"]
     assert not Student.objects.filter(student_no__in=["G900001", "G900002"]).exists()

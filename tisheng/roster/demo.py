@@ -8,6 +8,8 @@ grade 9 of last year has left), guardians, and a login for every role. The same 
 
 Tests build it small (``students=300, class_size=(6, 10)``); the benchmark district is ``students=100_000``.
 Rows are written with ``bulk_create`` in large batches: the 100,000-student district takes minutes, not hours.
+The main roster tables get their first history rows too (``bulk_create_with_history``), so the audit viewer
+can show what changed; memberships and teaching assignments do not (hundreds of thousands of rows).
 Demo accounts share one password, hashed once (Argon2 per account would take minutes on its own).
 """
 
@@ -17,6 +19,7 @@ from datetime import date, timedelta
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from simple_history.utils import bulk_create_with_history
 
 from tisheng.accounts.models import Role, RoleAssignment, User
 from tisheng.core.idcard import check_character
@@ -38,6 +41,8 @@ from tisheng.roster.models import (
 )
 
 DEMO_PASSWORD = "Tisheng@2026"
+# The change reason of the demo's first history rows: the audit viewer's "earlier version" of every record.
+REASON = "demo district"
 
 SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
@@ -199,10 +204,9 @@ def build_demo(
         for grade in grades:
             plan.append((school, grade, n_classes, max(lo, min(hi, round(per_grade / n_classes))), urban))
     for year in years:
-        SchoolClass.objects.bulk_create(
-            SchoolClass(school=s, academic_year=year, grade=g, number=n)
-            for s, g, k, _size, _u in plan
-            for n in range(1, k + 1)
+        bulk_create_with_history(
+            [SchoolClass(school=s, academic_year=year, grade=g, number=n) for s, g, k, _size, _u in plan for n in range(1, k + 1)],
+            SchoolClass, default_change_reason=REASON,
         )
     for c in SchoolClass.objects.select_related("academic_year"):
         classes[(c.school_id, c.academic_year.start_year, c.grade, c.number)] = c
@@ -251,7 +255,7 @@ def build_demo(
                             birth_date=birth, school=school, active=False)
                 )
                 placements.append((len(student_objs) - 1, school, 10, number, urban))  # "grade 10" now = left
-    Student.objects.bulk_create(student_objs, batch_size=5000)
+    bulk_create_with_history(student_objs, Student, batch_size=5000, default_change_reason=REASON)
     student_ids = list(Student.objects.order_by("id").values_list("id", flat=True))
 
     memberships: list[ClassMembership] = []
@@ -294,9 +298,10 @@ def build_demo(
             guardian_name = (family if rel != "mother" else rng.choice(SURNAMES[:40])) + names.person(sex)[1:]
             guardian_persons.append(Person(name=guardian_name, sex=sex, phone=_phone(rng)))
             links.append((student_ids[idx], len(guardian_persons) - 1, rel))
-    Person.objects.bulk_create(guardian_persons, batch_size=5000)  # sets pks on SQLite and PostgreSQL
-    Guardianship.objects.bulk_create(
-        [Guardianship(student_id=s, guardian_id=guardian_persons[p].pk, relation=r) for s, p, r in links], batch_size=5000
+    bulk_create_with_history(guardian_persons, Person, batch_size=5000, default_change_reason=REASON)
+    bulk_create_with_history(
+        [Guardianship(student_id=s, guardian_id=guardian_persons[p].pk, relation=r) for s, p, r in links],
+        Guardianship, batch_size=5000, default_change_reason=REASON,
     )
 
     # --- teachers, their assignments and head teachers ---------------------------------------------
@@ -362,14 +367,14 @@ def build_demo(
     for group, school, code in pending:
         free = pool.get((school.id, code), [])
         teach(group, school, code, lambda i, free=free, school=school, code=code: free.pop(0) if free else new_teacher(school, code))
-    Person.objects.bulk_create(teacher_persons, batch_size=5000)
+    bulk_create_with_history(teacher_persons, Person, batch_size=5000, default_change_reason=REASON)
     honour_choices = [Teacher.Honour.NONE] * 12 + [Teacher.Honour.BACKBONE] * 3 + [Teacher.Honour.LEADER, Teacher.Honour.FAMOUS]
     teachers = [
         Teacher(person=p, staff_no=f"T{school.code}{i:05d}", school=school,
                 title=rng.choices(title_choices, title_weights)[0], honour=rng.choice(honour_choices))
         for i, (p, (school, _code)) in enumerate(zip(teacher_persons, teacher_rows, strict=True))
     ]
-    Teacher.objects.bulk_create(teachers, batch_size=5000)
+    bulk_create_with_history(teachers, Teacher, batch_size=5000, default_change_reason=REASON)
     Teacher.subjects.through.objects.bulk_create(
         [Teacher.subjects.through(teacher_id=t.pk, subject_id=subjects[code].pk) for t, (_s, code) in zip(teachers, teacher_rows, strict=True)],
         batch_size=5000,

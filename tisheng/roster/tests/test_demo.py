@@ -90,3 +90,9 @@ def test_names_and_id_numbers_are_deterministic_for_a_seed():
     names, id_card = draw(7)
     assert all(2 <= len(n) <= 3 for n in names)
     assert id_card_problem(id_card) is None and id_card[6:14] == "20140305" and int(id_card[16]) % 2 == 0
+
+
+def test_main_roster_tables_have_a_first_history_row(world):
+    """So the audit viewer can show what a later change changed (bulk inserts write no history by themselves)."""
+    assert Student.history.filter(history_change_reason="demo district").count() == Student.objects.count()
+    assert Teacher.history.filter(history_type="+").count() == Teacher.objects.count()

@@ -24,12 +24,14 @@ INLINE_BYTES = 512 * 1024
 Status = ImportBatch.Status
 
 
-def upload(user, spec: ImportSpec, name: str, data: bytes, school=None, district=None) -> ImportBatch:
-    """Store the file as a new batch and check it (at once when small, else in the background)."""
+def upload(user, spec: ImportSpec, name: str, data: bytes, school=None, district=None, params=None) -> ImportBatch:
+    """Store the file as a new batch and check it (at once when small, else in the background). ``params``
+    say what the batch is for, when the declaration's columns depend on it (``ImportSpec.columns_for``)."""
     digest = hashlib.sha256(data).hexdigest()
     batch = ImportBatch(
         kind=spec.kind, file_name=name[:255], sha256=digest, size=len(data), uploaded_by=user,
         district=school.district if school is not None else district, school=school, term=Term.current(),
+        params=params or {},
     )
     batch.file.save(digest, ContentFile(data), save=False)
     batch.save()
@@ -57,6 +59,7 @@ def _context(batch: ImportBatch, user, spec: ImportSpec) -> ImportContext:
         school=batch.school if batch.school_id in {s.pk for s in schools} else None,
         schools=schools,
         batch_id=batch.pk,
+        params=batch.params,
         progress=progress.Reporter(batch.pk),
     )
 
@@ -123,7 +126,7 @@ def commit_batch(batch_id: int) -> None:
     try:
         with transaction.atomic():
             batch = (
-                ImportBatch.objects.select_for_update()
+                ImportBatch.objects.select_for_update(of=("self",))
                 .select_related("school", "term__academic_year", "committed_by", "uploaded_by")
                 .get(pk=batch_id)
             )

@@ -57,6 +57,8 @@ class ImportBatch(models.Model):
     errors = models.JSONField(_("errors"), default=list, blank=True)
     # The column mapping and the first rows as read: {"columns": [...], "ignored": [...], "rows": [...]}
     preview = models.JSONField(_("preview"), default=dict, blank=True)
+    # What the import is for, when its declaration's columns depend on it (ImportSpec.columns_for).
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
     created_at = models.DateTimeField(_("uploaded at"), default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(_("last change"), auto_now=True)
     committed_at = models.DateTimeField(_("imported at"), null=True, blank=True)
@@ -73,7 +75,8 @@ class ImportBatch(models.Model):
     def spec(self):
         from tisheng.imports.spec import get_spec
 
-        return get_spec(self.kind)
+        spec = get_spec(self.kind)
+        return spec.for_params(self.params) if spec is not None else None
 
     @property
     def is_finished(self) -> bool:

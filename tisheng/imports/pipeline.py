@@ -26,7 +26,7 @@ class Checked:
 def check(data: bytes, spec: ImportSpec, ctx: ImportContext) -> Checked:
     """Read and validate ``data``. Errors go to ``ctx``; the caller commits only when there are none."""
     try:
-        table = read_table(data, spec)
+        table = spec.read(data, spec, ctx.params) if spec.read else read_table(data, spec)
     except FileProblem as problem:
         ctx.error(problem.key, **problem.params)
         return Checked(None, None)

@@ -57,6 +57,11 @@ def usable_specs(user) -> list[ImportSpec]:
     return [spec for spec in all_specs() if importable_schools(user, spec).exists()]
 
 
+def uploadable_specs(user) -> list[ImportSpec]:
+    """The kinds the generic upload page offers: not those that start on their domain's page (parametrised)."""
+    return [spec for spec in usable_specs(user) if not spec.parametrised]
+
+
 def may_see_ledger(user) -> bool:
     scope = Scope.of(user)
     return bool(scope.district_ids or scope.school_ids or usable_specs(user))

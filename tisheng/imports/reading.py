@@ -73,16 +73,21 @@ def sniff(data: bytes) -> str:
 
 def read_table(data: bytes, spec: ImportSpec) -> Table:
     """The file's data rows under the declared fields, or ``FileProblem``."""
+    kind, sheets = raw_sheets(data)
+    table = _assemble(sheets, spec)
+    table.format = kind
+    return table
+
+
+def raw_sheets(data: bytes) -> tuple[str, list[tuple[str | None, pl.DataFrame, tuple | None]]]:
+    """The file's format and its visible sheets as read, every cell text, columns ``c0``, ``c1`` …: for a
+    declaration's own reader (``ImportSpec.read``). Raises ``FileProblem`` like ``read_table``."""
     if len(data) > MAX_BYTES:
         raise FileProblem("file_too_big", max_mb=MAX_BYTES // (1024 * 1024))
     kind = sniff(data)
     if kind == CSV:
-        sheets = [(None, _csv_frame(_decode(data)), None)]
-    else:
-        sheets = _excel_sheets(data, kind)
-    table = _assemble(sheets, spec)
-    table.format = kind
-    return table
+        return kind, [(None, _csv_frame(_decode(data)), None)]
+    return kind, _excel_sheets(data, kind)
 
 
 # --- text files --------------------------------------------------------------------------------------------

@@ -22,11 +22,16 @@
 - ``commit(frame, ctx) -> Counts`` runs only when there is no error at all, inside the one transaction, and
   receives the validated frame. It reports progress with ``ctx.progress``.
 
+- An import whose columns depend on what it is for (the items of the chosen exam paper) declares
+  ``columns_for(params)`` instead of fixed ``columns``, and may bring its own ``read(data, spec, params)`` for
+  layouts the header search cannot find (two header rows, a column mapping the user confirmed). Such a kind
+  starts on its domain's page, which sets the batch's ``params``; the generic upload page does not offer it.
+
 Declarations live in each app's ``importers.py``, which is imported when Django starts.
 """
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import polars as pl
@@ -69,9 +74,23 @@ class ImportSpec:
     template_name: str = ""  # the downloadable template's file name, without .xlsx
     notes: tuple[str, ...] = ()  # extra lines for the template's instructions sheet
     messages: Mapping[str, Any] = field(default_factory=dict)  # this import's own problem keys
+    # Columns computed from a batch's parameters, and a reader of the kind's own (see the module doc).
+    columns_for: Callable[[Mapping], tuple[Column, ...]] | None = None
+    read: Callable[[bytes, "ImportSpec", Mapping], Any] | None = None
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
+
+    @property
+    def parametrised(self) -> bool:
+        """Its columns depend on the batch's parameters: it starts on the domain's own page."""
+        return self.columns_for is not None
+
+    def for_params(self, params: Mapping | None) -> "ImportSpec":
+        """The declaration with the columns of a batch's parameters (itself when its columns are fixed)."""
+        if self.columns_for is None:
+            return self
+        return replace(self, columns=tuple(self.columns_for(params or {})))
 
 
 @dataclass
@@ -83,6 +102,7 @@ class ImportContext:
     school: Any = None  # the school chosen on the upload page; None when the file names its schools
     schools: list = field(default_factory=list)  # the schools this user may import this kind into
     batch_id: int | None = None
+    params: Mapping = field(default_factory=dict)  # what the batch is for, set where the upload started
     present: frozenset[str] = frozenset()  # fields whose column is in the file
     labels: dict[str, str] = field(default_factory=dict)  # field → header as written in the file
     headers: dict[str, str] = field(default_factory=dict)  # field → the declared header (for absent columns)

@@ -34,12 +34,12 @@ def index(request):
     if not queries.may_see_ledger(request.user):
         raise PermissionDenied
     page = Paginator(queries.batches(request.user), settings.TISHENG["PAGE_SIZE"]).get_page(request.GET.get("page"))
-    return render(request, "imports/index.html", {"page": page, "specs": queries.usable_specs(request.user)})
+    return render(request, "imports/index.html", {"page": page, "specs": queries.uploadable_specs(request.user)})
 
 
 @require_http_methods(["GET", "POST"])
 def upload(request):
-    specs = queries.usable_specs(request.user)
+    specs = queries.uploadable_specs(request.user)
     if not specs:
         raise PermissionDenied
     form = UploadForm(request.POST or None, request.FILES or None, user=request.user, specs=specs,
@@ -58,7 +58,7 @@ def template(request, kind):
     spec = get_spec(kind)
     if spec is None:
         raise Http404
-    if spec not in queries.usable_specs(request.user):
+    if spec not in queries.uploadable_specs(request.user):
         raise PermissionDenied
     return _xlsx(workbooks.template(spec), f"{spec.template_name or spec.kind}.xlsx")
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("audit/", include("tisheng.audit.urls")),
     path("rules/", include("tisheng.rulesets.urls")),
     path("reports/", include("tisheng.reports.urls")),
+    path("homework/", include("tisheng.homework.urls")),
     path("api/", include("tisheng.api.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("i18n/js/", login_not_required(JavaScriptCatalog.as_view()), name="javascript-catalog"),

@@ -85,6 +85,8 @@ def nav_items(user, path: str = "") -> list[NavItem]:
         items.append(("students", _("Students"), _url("roster:student_list")))
     if wide or scope.school_ids or scope.grades or scope.subject_grades:
         items.append(("teachers", _("Teachers"), _url("roster:teacher_list")))
+    if staff or scope.child_ids:  # plans, review, postings and families' answers (R-MON-3)
+        items.append(("homework", _("Homework"), _url("homework:index")))
     if wide or scope.school_ids or scope.grades or scope.subject_grades:  # the rules in force (R-ASR-1)
         items.append(("rules", _("Rules"), _url("rulesets:rule_list")))
     if may_see_ledger(user):

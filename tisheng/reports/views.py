@@ -48,6 +48,7 @@ def request_report(request, kind):
     form = spec.form(request.POST or None, user=request.user, kind=spec)
     if request.method == "POST" and form.is_valid():
         actions.request_report(request.user, spec, form)
+        messages.success(request, _("The report is being made; the list below shows its progress."))
         return redirect("reports:index")
     return render(request, "reports/request.html", {"kind": spec, "form": form})
 

@@ -90,6 +90,19 @@ def _next_ids(model, n: int) -> list[int]:
     raise NotImplementedError(f"bulk insert is written for SQLite and PostgreSQL, not {connection.vendor}")
 
 
+def _write(cursor, table: str, columns: list[str], rows: list[tuple]) -> None:
+    """``executemany`` on SQLite (a loop in C); PostgreSQL's COPY, many times faster than a round trip a row.
+    ``table`` and ``columns`` are quoted names."""
+    if connection.vendor == "postgresql":
+        with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+    else:
+        cursor.executemany(
+            f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})", rows
+        )
+
+
 class Writer:
     def __init__(self, ctx: ImportContext, planned: int):
         self.ctx = ctx
@@ -118,26 +131,19 @@ class Writer:
         history = model.history.model
         tracked = [f for f in history._meta.concrete_fields if f.attname in attnames]
         q = connection.ops.quote_name
-        now = connection.ops.adapt_datetimefield_value(timezone.now())
-        insert_rows = (
-            f"INSERT INTO {q(model._meta.db_table)} ({', '.join(q(model._meta.get_field(a).column) for a in attnames)}) "
-            f"VALUES ({', '.join(['%s'] * len(attnames))})"
-        )
+        columns = [q(model._meta.get_field(a).column) for a in attnames]
         history_columns = [q(f.column) for f in tracked] + [
             q(history._meta.get_field(name).column)
             for name in ("history_date", "history_change_reason", "history_type", "history_user")
         ]
-        insert_history = (
-            f"INSERT INTO {q(history._meta.db_table)} ({', '.join(history_columns)}) "
-            f"VALUES ({', '.join(['%s'] * len(history_columns))})"
-        )
-        extra = (now, self.reason, "+", self.user_id)
+        extra = (connection.ops.adapt_datetimefield_value(timezone.now()), self.reason, "+", self.user_id)
+        index = [attnames.index(f.attname) for f in tracked]
         with connection.cursor() as cursor:
             for part in frame.select(attnames).iter_slices(CHUNK):
                 values = part.rows()
-                cursor.executemany(insert_rows, values)
-                index = [attnames.index(f.attname) for f in tracked]
-                cursor.executemany(insert_history, [tuple(row[i] for i in index) + extra for row in values])
+                _write(cursor, q(model._meta.db_table), columns, values)
+                _write(cursor, q(history._meta.db_table), history_columns,
+                       [tuple(row[i] for i in index) + extra for row in values])
                 self._advance(part.height)
         return ids
 

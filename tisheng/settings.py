@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "tisheng.roster",
     "tisheng.audit",
     "tisheng.rulesets",
+    "tisheng.assessments",
     "tisheng.reports",
     "tisheng.imports",
     "tisheng.dashboard",

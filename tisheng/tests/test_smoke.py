@@ -17,6 +17,7 @@ def test_installed_app_is_loaded(app):
     assert any(config.name == app for config in apps.get_app_configs()), app
 
 
+@pytest.mark.django_db  # the check command may touch the connection a live-server test left open
 def test_system_checks_pass():
     out = io.StringIO()
     call_command("check", stdout=out)

@@ -17,30 +17,30 @@ def _comparable(frame: pl.DataFrame) -> list[str]:
 
 
 def no_repeated_rows(frame: pl.DataFrame, ctx: ImportContext) -> pl.DataFrame:
-    """A row that repeats an earlier one exactly (copied twice) is named as such, once."""
+    """A row that repeats an earlier one exactly (copied twice) is named as such, once. Adds ``_repeat``,
+    which ``unique`` then leaves alone."""
     values = _comparable(frame)
     marked = frame.with_columns(
         _row_ref(pl.col("_row"), pl.col("_sheet")).first().over(values).alias("_first_ref"),
-        pl.int_range(pl.len()).over(values).alias("_occurrence"),
+        (pl.int_range(pl.len()).over(values) > 0).alias("_repeat"),
     )
-    hits = marked.filter(pl.col("_occurrence") > 0).select("_row", "_sheet", "_first_ref")
-    for row, sheet, first in hits.iter_rows():
+    for row, sheet, first in marked.filter("_repeat").select("_row", "_sheet", "_first_ref").iter_rows():
         ctx.error("duplicate_row", row=row, sheet=sheet, other_row=first)
-    return frame
+    return marked.drop("_first_ref")
 
 
 def unique(field_name: str, by: str | None = None, shown: pl.Expr | None = None) -> Step:
     """``field_name`` appears once in the file (compared on column ``by`` if given, quoted as ``shown``).
-    Exact repeats of a row are left to ``no_repeated_rows``."""
+    Exact repeats of a row are left to ``no_repeated_rows`` when it ran before."""
 
     def step(frame: pl.DataFrame, ctx: ImportContext) -> pl.DataFrame:
         key = pl.col(by or field_name)
+        repeat = pl.col("_repeat") if "_repeat" in frame.columns else pl.lit(False)
         marked = frame.with_columns(
             _row_ref(pl.col("_row"), pl.col("_sheet")).first().over(key).alias("_first_ref"),
             pl.int_range(pl.len()).over(key).alias("_occurrence"),
-            (pl.int_range(pl.len()).over(_comparable(frame)) > 0).alias("_repeat"),
         )
-        ctx.flag(marked, key.is_not_null() & (pl.col("_occurrence") > 0) & ~pl.col("_repeat"), "duplicate_key",
+        ctx.flag(marked, key.is_not_null() & (pl.col("_occurrence") > 0) & ~repeat, "duplicate_key",
                  field_name, value=shown, other_row=pl.col("_first_ref"))
         return frame
 

@@ -38,6 +38,8 @@ def check(data: bytes, spec: ImportSpec, ctx: ImportContext) -> Checked:
     frame = parse_columns(table, spec, ctx)
     for step in spec.steps:
         frame = step(frame, ctx)
+    # Columns starting with "_" are the steps' own; the commit sees the fields, the lookups, _row and _sheet.
+    frame = frame.drop([c for c in frame.columns if c.startswith("_") and c not in ("_row", "_sheet")])
     ctx.progress("checking", total, total)
     ctx.errors.sort(key=lambda e: (e["sheet"] or "", e["row"] or 0))
     return Checked(frame, preview(table))

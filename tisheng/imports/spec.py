@@ -18,7 +18,8 @@
 - ``steps`` run in order on the typed frame (one row per data row, one column per field, plus ``_row`` and
   ``_sheet``); each may add columns (lookups) and report errors through ``ImportContext.flag``. They all run
   even when earlier ones found errors, so the user sees every problem at once; values that failed to parse
-  are null, and steps skip nulls.
+  are null, and steps skip nulls. Columns a step names with a leading "_" are its own and are dropped before
+  the commit.
 - ``commit(frame, ctx) -> Counts`` runs only when there is no error at all, inside the one transaction, and
   receives the validated frame. It reports progress with ``ctx.progress``.
 

@@ -40,25 +40,36 @@ def in_chunks(queryset, field: str, values: Iterable, size: int = CHUNK):
 
 def fetch(model, columns: dict[str, pl.DataType], key: str, values: Iterable, **equal) -> pl.DataFrame:
     """``SELECT columns FROM model WHERE key IN values [AND field = value …]`` as a frame (``None``: IS NULL).
-    Columns are named by attname (``school_id``).
+    Columns are named by attname (``school_id``); ``key`` is one of them.
 
-    Plain SQL in chunks: Django spends seconds preparing an IN lookup of 100,000 values.
+    Plain SQL in chunks: Django spends seconds preparing an IN lookup of 100,000 values. When the values are
+    many for the table (a third of its ids or more), one pass over the table, filtered here, is faster.
     """
     q = connection.ops.quote_name
+    table = q(model._meta.db_table)
     column = {f.attname: q(f.column) for f in model._meta.concrete_fields}
     where, params = [], []
     for name, value in equal.items():
         where.append(f"{column[name]} IS NULL" if value is None else f"{column[name]} = %s")
         params += [] if value is None else [value]
     values = list(dict.fromkeys(v for v in values if v is not None))
-    select = f"SELECT {', '.join(column[c] for c in columns)} FROM {q(model._meta.db_table)} WHERE "
+    select = f"SELECT {', '.join(column[c] for c in columns)} FROM {table}"
     rows = []
     with connection.cursor() as cursor:
-        for part in chunks(values):
-            conditions = [f"{column[key]} IN ({', '.join(['%s'] * len(part))})", *where]
-            cursor.execute(select + " AND ".join(conditions), [*part, *params])
-            rows += cursor.fetchall()
-    return pl.DataFrame(rows, schema=columns, orient="row", strict=False)
+        cursor.execute(f"SELECT MAX({q(model._meta.pk.column)}) FROM {table}")
+        whole = bool(values) and len(values) * 3 > (cursor.fetchone()[0] or 0)
+        if whole:
+            cursor.execute(select + (f" WHERE {' AND '.join(where)}" if where else ""), params)
+            rows = cursor.fetchall()
+        else:
+            for part in chunks(values):
+                conditions = [f"{column[key]} IN ({', '.join(['%s'] * len(part))})", *where]
+                cursor.execute(f"{select} WHERE {' AND '.join(conditions)}", [*part, *params])
+                rows += cursor.fetchall()
+    frame = pl.DataFrame(rows, schema=columns, orient="row", strict=False)
+    if whole:
+        frame = frame.filter(pl.col(key).is_in(pl.Series(values, dtype=columns[key]).implode()))
+    return frame
 
 
 def effective_date(term, today: date | None = None) -> date:

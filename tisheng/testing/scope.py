@@ -155,3 +155,11 @@ def targets(world, role: str) -> Targets:
             teacher_out=head.teacher if head else None,
         )
     raise ValueError(f"no targets for role {role}")
+
+
+def shown_student_no(world, user, student) -> str:
+    """The 学籍号 as ``user`` sees it on pages and in the API (the embedded ID number may be masked)."""
+    from tisheng.roster.queries import shown_student_no as shown
+
+    membership = student.membership_on(world.term)
+    return shown(user, student, membership.school_class_id if membership else None)

@@ -3,7 +3,7 @@
 from functools import partial
 
 from tisheng.accounts.models import Role
-from tisheng.testing.scope import Probe, targets
+from tisheng.testing.scope import Probe, shown_student_no, targets
 
 api = partial(Probe, api=True)
 NO_SUCH_ID = 999_999_999
@@ -51,11 +51,13 @@ def cases(world, role, user):
         "api:class_detail": _detail(
             "classes", t.class_in, t.class_out, lambda c: (f'"id": {c.pk},',), lambda c: (c.school.name,)
         ),
-        "api:student_list": _listing("students", lambda s: s.student_no, t.student_in, t.student_out, lambda s: s.student_no)
+        "api:student_list": _listing("students", lambda s: s.student_no, t.student_in, t.student_out,
+                                     lambda s: shown_student_no(world, user, s))
         + ([api("/api/students", data={"class": t.class_out.pk, "include_left": "true"}, absent=student_out_no)]
            if t.class_out else []),
         "api:student_detail": _detail(
-            "students", t.student_in, t.student_out, lambda s: (s.student_no, s.name), lambda s: (s.student_no, s.name)
+            "students", t.student_in, t.student_out, lambda s: (shown_student_no(world, user, s), s.name),
+            lambda s: (s.student_no, s.name),
         ),
         "api:student_update": [api(f"/api/students/{NO_SUCH_ID}", method="patch", data={"boarding": True}, status=404)],
         "api:teacher_list": _listing("teachers", lambda t: t.staff_no, t.teacher_in, t.teacher_out, lambda t: t.staff_no),

@@ -7,7 +7,7 @@ probes look for identifiers: 学籍号, 工号, school names, and the links to d
 from django.urls import reverse
 
 from tisheng.accounts.models import Role
-from tisheng.testing.scope import Probe, targets
+from tisheng.testing.scope import Probe, shown_student_no, targets
 
 NO_SUCH_ID = 999_999_999
 STAFF_ONLY = 403  # lists and exports are for staff; a parent has the home page and the own child's page
@@ -97,7 +97,7 @@ def cases(world, role, user):
         "roster:class_detail": _detail("roster:class_detail", t.class_in, t.class_out,
                                        lambda c: (c.name, c.school.name), lambda c: (href("roster:class_detail", c),)),
         "roster:student_detail": _detail("roster:student_detail", t.student_in, t.student_out,
-                                         lambda s: (s.name, s.student_no), lambda s: (s.student_no,)),
+                                         lambda s: (s.name, shown_student_no(world, user, s)), lambda s: (s.student_no,)),
         "roster:teacher_detail": _detail("roster:teacher_detail", t.teacher_in, t.teacher_out,
                                          lambda x: (x.person.name, x.staff_no), lambda x: (x.staff_no,)),
     }

@@ -8,6 +8,7 @@ an optional column missing from the file leaves that field as it is, a blank cel
 from datetime import date
 
 import polars as pl
+from django.utils.translation import gettext_lazy as _
 
 from tisheng.accounts.models import Role
 from tisheng.core.idcard import check_character
@@ -314,7 +315,7 @@ def _plan_guardians(rows: pl.DataFrame, frame: pl.DataFrame, ctx: ImportContext)
 
 STUDENTS = register(ImportSpec(
     kind="roster.students",
-    label=Student._meta.verbose_name_plural,
+    label=_("Students"),
     template_name="学生名单导入模板",
     roles=ROSTER_ROLES,
     columns=(
@@ -555,7 +556,7 @@ def _plan_head_teachers(rows, teachers, status, ctx):
 
 TEACHERS = register(ImportSpec(
     kind="roster.teachers",
-    label=Teacher._meta.verbose_name_plural,
+    label=_("Teachers"),
     template_name="教师名单导入模板",
     roles=ROSTER_ROLES,
     columns=(

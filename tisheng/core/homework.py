@@ -12,9 +12,13 @@ Conventions (Tisheng's; the policy texts are silent on them):
   1–2) applies to *written* homework only. Practical work (实践体验型) is shown beside it, not limited. The
   limit is applied to every day of the week, weekend days included (the policy asks that weekend and holiday
   homework be "controlled" without a number; a weekend day above a school day's limit is flagged).
-* **Families report** the minutes all of today's homework took (in school and at home together), whether
-  it was finished in school, at home, or not finished, and the bedtime. The estimate they are compared with
-  is the planned total, written and practical.
+* **Families report** the minutes today's written homework took (in school and at home together), whether
+  it was finished in school, at home, or not finished, and the bedtime. Their mean is the class's average
+  completion time, the measure the limit speaks of (书面作业平均完成时间); it is compared with the teachers'
+  estimate (the planned written minutes) and with the limit.
+* **Over the limit.** A plan that would take a class-day over its limit is not published, so the planned
+  minutes exceed the limit only when a stricter rule came later. The families' reports can exceed it any
+  day. A class-day's excess is the larger of the two (``excess``), and the rankings use it.
 * **Bedtimes** after midnight are later than those before: times are compared on a clock that starts at noon.
 """
 
@@ -38,6 +42,15 @@ FEEDBACK_SCHEMA = {
 }
 COUNTS_SCHEMA = {"class_id": pl.Int64, "date": pl.Date, "finished_in_school": pl.Int64}
 CLASSES_SCHEMA = {"class_id": pl.Int64, "students": pl.Int64, "limit": pl.Int64, "bedtime": pl.Time}
+# What ``class_days`` returns.
+CLASS_DAY_SCHEMA = {
+    "class_id": pl.Int64, "date": pl.Date, "weekend": pl.Boolean, "written": pl.Int64, "practical": pl.Int64,
+    "total": pl.Int64, "limit": pl.Int64, "over_by": pl.Int64, "students": pl.Int64, "in_school_count": pl.Int64,
+    "in_school_rate": pl.Float64, "reports": pl.Int64, "reported_minutes": pl.Float64, "minutes_gap": pl.Float64,
+    "reported_over_by": pl.Float64, "excess": pl.Float64,
+    "finished_school": pl.Int64, "finished_home": pl.Int64, "not_finished": pl.Int64,
+    "reported_in_school_rate": pl.Float64, "late_bedtimes": pl.Int64,
+}
 
 
 def frame(rows: Sequence[Mapping] | pl.DataFrame, schema: Mapping[str, pl.DataType]) -> pl.DataFrame:
@@ -95,10 +108,13 @@ def class_days(
     teacher's ``counts`` of students who finished in school; ``classes`` with the class size, the day's
     written-minute limit (null: none known) and the latest bedtime for the grade.
 
-    Columns out: ``class_id, date, weekend, written, practical, total, limit, over_by, students,
-    in_school_count, in_school_rate, reports, reported_minutes, minutes_gap, finished_school,
-    finished_home, not_finished, reported_in_school_rate, late_bedtimes``. Rates are fractions of the class
-    size (head teacher's count) or of the reports (families'); null where the denominator is 0 or missing.
+    Columns out (``CLASS_DAY_SCHEMA``): ``class_id, date, weekend, written, practical, total, limit,
+    over_by`` (planned written minutes above the limit), ``students, in_school_count, in_school_rate,
+    reports, reported_minutes`` (mean), ``minutes_gap`` (reported − planned written), ``reported_over_by``
+    (reported mean above the limit), ``excess`` (the larger of the two excesses), ``finished_school,
+    finished_home, not_finished, reported_in_school_rate, late_bedtimes``. Rates are fractions of the
+    class size (head teacher's count) or of the reports (families'); null where the denominator is 0 or
+    missing.
     """
     load = daily_load(items)
     feedback = frame(feedback, FEEDBACK_SCHEMA)
@@ -144,13 +160,17 @@ def class_days(
         in_school_rate=_ratio(pl.col("finished_in_school"), pl.col("students")),
         reports=pl.col("reports"),
         reported_minutes=pl.col("reported_minutes"),
-        minutes_gap=pl.col("reported_minutes") - pl.col("total"),
+        minutes_gap=pl.col("reported_minutes") - pl.col("written"),
+        reported_over_by=pl.when(pl.col("limit").is_not_null())
+        .then((pl.col("reported_minutes") - pl.col("limit")).clip(lower_bound=0)),
         finished_school=pl.col("finished_school"),
         finished_home=pl.col("finished_home"),
         not_finished=pl.col("not_finished"),
         reported_in_school_rate=_ratio(pl.col("finished_school"), pl.col("reports")),
         late_bedtimes=pl.col("late_bedtimes"),
-    ).sort("class_id", "date")
+    ).with_columns(
+        excess=pl.max_horizontal(pl.col("over_by").cast(pl.Float64), pl.col("reported_over_by")),
+    ).select(list(CLASS_DAY_SCHEMA)).cast(CLASS_DAY_SCHEMA).sort("class_id", "date")
 
 
 def _ratio(num: pl.Expr, den: pl.Expr) -> pl.Expr:
@@ -178,17 +198,17 @@ def not_finished_students(feedback: pl.DataFrame, *, until: date, weeks: int, ti
 
 # --- rankings and summaries ---------------------------------------------------------------------------------
 def most_over_limit(days: pl.DataFrame, n: int = 10) -> pl.DataFrame:
-    """The ``n`` classes most over their limits in ``days`` (a :func:`class_days` frame, any extra columns
-    such as the school kept by their first value): ``class_id, days_over, over_minutes, max_over``; classes
-    never over are left out. Ordered by minutes over in total, then days over."""
-    extra = [c for c in days.columns if c not in CLASS_DAY_COLUMNS]
+    """The ``n`` classes most over their limits in ``days`` (a :func:`class_days` frame; extra columns such as
+    the school are kept by their first value): ``class_id, days_over, over_minutes, max_over`` counted on
+    ``excess``; classes never over are left out. Ordered by minutes over in total, then days over."""
+    extra = [c for c in days.columns if c not in CLASS_DAY_SCHEMA]
     return (
-        days.filter(pl.col("over_by") > 0)
+        days.filter(pl.col("excess") > 0)
         .group_by("class_id")
         .agg(
             days_over=pl.len(),
-            over_minutes=pl.col("over_by").sum(),
-            max_over=pl.col("over_by").max(),
+            over_minutes=pl.col("excess").sum(),
+            max_over=pl.col("excess").max(),
             *[pl.col(c).first() for c in extra],
         )
         .sort(["over_minutes", "days_over", "class_id"], descending=[True, True, False])
@@ -196,17 +216,11 @@ def most_over_limit(days: pl.DataFrame, n: int = 10) -> pl.DataFrame:
     )
 
 
-CLASS_DAY_COLUMNS = (
-    "class_id", "date", "weekend", "written", "practical", "total", "limit", "over_by", "students",
-    "in_school_count", "in_school_rate", "reports", "reported_minutes", "minutes_gap", "finished_school",
-    "finished_home", "not_finished", "reported_in_school_rate", "late_bedtimes",
-)
-
-
 def summarise(days: pl.DataFrame, by: Sequence[str] = ()) -> pl.DataFrame:
     """Totals of a :func:`class_days` frame per group ``by`` (the whole frame when empty).
 
-    ``class_days`` (rows with planned homework), ``days_over``, ``mean_written`` (over planned days),
+    ``class_days`` (rows with planned homework), ``days_over`` (planned over the limit), ``days_reported_over``
+    (families' mean over the limit), ``mean_written`` (over planned days),
     ``weekend_written`` (minutes on weekend days), ``in_school_rate`` (Σ counts / Σ class sizes over the days
     a head teacher counted), ``reported_in_school_rate`` (Σ finished in school / Σ reports), ``mean_gap``
     (report-weighted mean of reported − planned minutes), ``reports``, ``not_finished``, ``late_bedtimes``.
@@ -216,6 +230,7 @@ def summarise(days: pl.DataFrame, by: Sequence[str] = ()) -> pl.DataFrame:
     aggs = [
         pl.col("date").filter(planned).len().alias("class_days"),
         (pl.col("over_by") > 0).sum().alias("days_over"),
+        (pl.col("reported_over_by") > 0).sum().alias("days_reported_over"),
         pl.col("written").filter(planned).mean().alias("mean_written"),
         pl.col("written").filter(pl.col("weekend")).sum().alias("weekend_written"),
         _safe_div(pl.col("in_school_count").filter(counted).sum(), pl.col("students").filter(counted).sum())

@@ -146,12 +146,13 @@ def _plan(user, pk) -> Plan:
 
 
 def _warnings(rules: SchoolRules, week, contents) -> list[dict]:
+    """One warning per piece of homework and kind of problem, with the phrases that were found."""
     phrases = rules.phrases(week)
-    out = []
-    for content in contents:
+    found: dict[tuple[str, str], list[str]] = {}
+    for content in dict.fromkeys(contents):
         for w in core.content_warnings(content, phrases):
-            out.append({"content": content, "category": w.category, "phrase": w.phrase})
-    return out
+            found.setdefault((content, w.category), []).append(w.phrase)
+    return [{"content": c, "category": cat, "phrase": "”“".join(words)} for (c, cat), words in found.items()]
 
 
 def _day_groups(plan: Plan, formset) -> list[dict]:
@@ -610,10 +611,14 @@ def analysis(request):
     grade = request.GET.get("grade")
     grade = int(grade) if grade and grade.isdigit() else None
     loads = list(_loads(user, week, school, grade).order_by("grade", "school_class__number", "date")) if school else []
-    by_class = defaultdict(list)
+    frame = _frame(loads)
+    per_class = {r["class_id"]: r for r in core.summarise(frame, by=["class_id"]).to_dicts()} if loads else {}
+    by_class = {}
     for r in loads:
-        by_class[r.school_class].append(r)
-    summary = core.summarise(_frame(loads)).to_dicts()[0] if loads else None
+        by_class.setdefault(r.school_class, {})[r.date] = r
+    rows = [{"school_class": c, "days": [days.get(d) for d in week_days(week)], "week": per_class[c.pk]}
+            for c, days in by_class.items()]
+    summary = core.summarise(frame).to_dicts()[0] if loads else None
     flags = visible(user, SupportFlag).filter(week=week).select_related("student", "school_class")
     if school is not None:
         flags = flags.filter(school_class__school=school)
@@ -625,7 +630,7 @@ def analysis(request):
     return _page(
         request, "homework/analysis.html", "analysis", school=school, schools=schools, grade=grade,
         grades=sorted({c.grade for c in queries.classes(user).filter(school=school)}) if school else [],
-        by_class=[{"school_class": c, "days": rows} for c, rows in by_class.items()], summary=summary,
+        rows=rows, days=week_days(week), summary=summary,
         flags=flags.order_by("school_class__grade", "school_class__number", "-times"), computed=computed,
         support=SchoolRules(school).support_window(week) if school else None,
         may_refresh=bool(school and (school.pk in s.school_ids or s.district_ids)),

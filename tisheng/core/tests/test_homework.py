@@ -78,7 +78,9 @@ def test_class_days_limits_completion_reports_and_bedtimes():
     assert m["in_school_count"] == 30 and m["in_school_rate"] == pytest.approx(30 / 40)
     # families: 4 reports, minutes (90 + 60 + 120) / 3 = 90 (the empty answer is not a zero)
     assert m["reports"] == 4 and m["reported_minutes"] == pytest.approx(90.0)
-    assert m["minutes_gap"] == pytest.approx(90 - 80)
+    assert m["minutes_gap"] == pytest.approx(90 - 70)  # against the planned written minutes
+    # the families' mean (90) is 30 above the limit of 60, the plan 10: the excess is the larger
+    assert m["reported_over_by"] == pytest.approx(30) and m["excess"] == pytest.approx(30)
     assert (m["finished_school"], m["finished_home"], m["not_finished"]) == (2, 1, 1)
     assert m["reported_in_school_rate"] == pytest.approx(2 / 4)
     assert m["late_bedtimes"] == 2
@@ -86,6 +88,7 @@ def test_class_days_limits_completion_reports_and_bedtimes():
 
     assert rows[(1, TUE)]["over_by"] == 0 and rows[(1, TUE)]["reports"] == 0
     assert rows[(1, TUE)]["in_school_rate"] is None and rows[(1, TUE)]["reported_minutes"] is None
+    assert rows[(1, TUE)]["reported_over_by"] is None and rows[(1, TUE)]["excess"] == 0
     assert rows[(1, SAT)]["weekend"] is True and rows[(1, SAT)]["over_by"] == 1
     assert rows[(2, MON)]["over_by"] == 0 and rows[(2, MON)]["in_school_rate"] == pytest.approx(0.9)
     t = rows[(2, TUE)]
@@ -99,7 +102,7 @@ def test_a_class_without_a_known_limit_is_never_over():
         pl.DataFrame([], schema=hw.FEEDBACK_SCHEMA), pl.DataFrame([], schema=hw.COUNTS_SCHEMA),
         pl.DataFrame([{"class_id": 1, "students": 30, "limit": None, "bedtime": None}], schema=hw.CLASSES_SCHEMA),
     )
-    assert days["over_by"].to_list() == [None]
+    assert days["over_by"].to_list() == [None] and days["excess"].to_list() == [None]
 
 
 def test_not_finished_students_in_a_window_of_weeks():
@@ -132,13 +135,13 @@ def test_most_over_limit_ranks_by_minutes_then_days_and_keeps_extra_columns():
     days = pl.DataFrame({
         "class_id": [1, 1, 2, 3, 3, 4],
         "date": [MON, TUE, MON, MON, TUE, MON],
-        "over_by": [10, 5, 15, 5, 10, 0],
+        "excess": [10.0, 5.0, 15.0, 5.0, 10.0, 0.0],
         "school": ["甲", "甲", "乙", "丙", "丙", "丁"],
     })
     top = hw.most_over_limit(days, n=10)
     # classes 1 and 3 are both 15 minutes over on 2 days; class 2 15 minutes on 1 day; class 4 never over
     assert top.select("class_id", "days_over", "over_minutes", "max_over", "school").rows() == [
-        (1, 2, 15, 10, "甲"), (3, 2, 15, 10, "丙"), (2, 1, 15, 15, "乙"),
+        (1, 2, 15.0, 10.0, "甲"), (3, 2, 15.0, 10.0, "丙"), (2, 1, 15.0, 15.0, "乙"),
     ]
     assert hw.most_over_limit(days, n=1)["class_id"].to_list() == [1]
 
@@ -153,6 +156,7 @@ def test_summarise_weights_rates_by_their_denominators():
                          pl.DataFrame(counts, schema=hw.COUNTS_SCHEMA), pl.DataFrame(classes, schema=hw.CLASSES_SCHEMA))
     s = hw.summarise(days).to_dicts()[0]
     assert s["class_days"] == 3 and s["days_over"] == 1
+    assert s["days_reported_over"] == 1  # class 1 Monday: families' mean 90 > 60
     assert s["mean_written"] == pytest.approx((70 + 50 + 30) / 3)
     assert s["weekend_written"] == 30
     assert s["in_school_rate"] == pytest.approx((20 + 10) / (40 + 10))  # not the mean of 0.5 and 1.0

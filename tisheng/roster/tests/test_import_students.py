@@ -11,7 +11,7 @@ from tisheng.audit.models import AuditEvent
 from tisheng.core.idcard import check_character
 from tisheng.imports.models import ImportBatch
 from tisheng.imports.tests.files import csv_bytes, xlsx_bytes
-from tisheng.imports.tests.helpers import media, messages, run_import, upload  # noqa: F401 - fixture
+from tisheng.imports.tests.helpers import media, messages, run_import  # noqa: F401 - fixture
 from tisheng.roster.models import ClassMembership, Guardianship, School, SchoolClass, Student
 
 pytestmark = pytest.mark.usefixtures("media")

@@ -31,6 +31,7 @@ HEADER_SCAN_ROWS = 20
 PREVIEW_ROWS = 20
 
 XLSX, XLS, CSV = "xlsx", "xls", "csv"
+_BIFF8_GLOBALS_BOF = bytes.fromhex("0908100000060500")  # record 0x0809, 16 bytes, BIFF8, workbook globals
 
 
 class FileProblem(Exception):
@@ -59,8 +60,12 @@ def sniff(data: bytes) -> str:
     if data.startswith(b"PK\x03\x04"):
         return XLSX
     if data.startswith(bytes.fromhex("D0CF11E0A1B11AE1")):
-        # An encrypted .xlsx is a compound file holding an "EncryptionInfo" stream.
-        if "EncryptionInfo".encode("utf-16-le") in data[:65536] or b"E\0n\0c\0r\0y\0p\0t\0e\0d\0P" in data[:65536]:
+        # An encrypted .xlsx is a compound file holding an "EncryptionInfo" stream; an encrypted .xls has a
+        # FILEPASS record (0x002F) right after the BOF record of its workbook globals.
+        if "EncryptionInfo".encode("utf-16-le") in data:
+            raise FileProblem("file_password")
+        bof = data.find(_BIFF8_GLOBALS_BOF)
+        if bof >= 0 and data[bof + 20:bof + 22] == b"\x2f\x00":
             raise FileProblem("file_password")
         return XLS
     head = data[:2048].lstrip().lower()

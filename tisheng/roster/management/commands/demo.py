@@ -27,7 +27,18 @@ class Command(BaseCommand):
         demo = build_demo(students=students, seed=seed)
         counts = ", ".join(f"{k} {v}" for k, v in demo.counts.items())
         self.stdout.write(self.style.SUCCESS(f"Demo district {demo.district} built in {time.monotonic() - started:.1f} s: {counts}"))
+        # Each domain adds its part of the loop to the same district: this week's homework, …
+        for label, build in self.domain_demos(demo):
+            started = time.monotonic()
+            result = build()
+            self.stdout.write(f"  {label}: {result} ({time.monotonic() - started:.1f} s)")
         self.print_logins()
+
+    @staticmethod
+    def domain_demos(demo):
+        from tisheng.homework.demo import build_homework_demo
+
+        return [("homework", lambda: build_homework_demo(demo.term))]
 
     def print_logins(self):
         self.stdout.write(f"Password for every demo login / 所有演示账号的密码: {DEMO_PASSWORD}")

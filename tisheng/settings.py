@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "tisheng.imports",
     "tisheng.dashboard",
     "tisheng.homework",
+    "tisheng.health",
     "tisheng.api",
 ]
 

@@ -1,0 +1,157 @@
+"""Who sees fitness data, and the summaries pages and reports read (from stored scores only).
+
+Scope (R-ACC-3), kept simple:
+- bureau roles (the health section 体卫艺科 included): the district;
+- principal, academic office and school doctor: their school (with its branch schools);
+- grade leader: the grade at the school; head teacher: the class led this term;
+- a subject teacher: the classes the teacher teaches PE (体育与健康) this term, nobody else's;
+- subject leaders: nothing beyond the above (fitness is not subject data);
+- parents: their own children's records only.
+"""
+
+from dataclasses import dataclass, field, replace
+
+from django.db.models import Q
+
+from tisheng.accounts.scope import NOTHING, Scope, scope_rule, visible
+from tisheng.health.models import ITEMS, FitnessRecord, FitnessTest, Level
+from tisheng.roster.models import TeachingAssignment
+
+PE = "pe"  # the roster's subject code of 体育与健康
+PASSED = (Level.EXCELLENT, Level.GOOD, Level.PASS)
+GOOD_OR_EXCELLENT = (Level.EXCELLENT, Level.GOOD)
+
+
+def _pe_class_ids(s: Scope):
+    return TeachingAssignment.objects.filter(teacher_id=s.teacher_id, term_id=s.term_id, subject__code=PE).values(
+        "school_class_id")
+
+
+@scope_rule(FitnessRecord)
+def _record_rule(s: Scope) -> Q:
+    q = NOTHING
+    if s.district_ids:
+        q |= Q(test__school__district_id__in=s.district_ids)
+    if s.school_ids:
+        q |= Q(test__school_id__in=s.school_ids)
+    for school_id, grade in s.grades:
+        q |= Q(test__school_id=school_id, grade=grade, test__term__academic_year_id=s.academic_year_id)
+    if s.head_class_ids:
+        q |= Q(school_class_id__in=s.head_class_ids)
+    if s.teacher_id and s.term_id:
+        q |= Q(school_class_id__in=_pe_class_ids(s))
+    if s.child_ids:
+        q |= Q(student_id__in=s.child_ids)
+    return q
+
+
+@scope_rule(FitnessTest)
+def _test_rule(s: Scope) -> Q:
+    """A test is visible to whoever sees one of its records (the records' rule decides what is in it)."""
+    q = NOTHING
+    if s.district_ids:
+        q |= Q(school__district_id__in=s.district_ids)
+    if s.school_ids:
+        q |= Q(school_id__in=s.school_ids)
+    others = _record_rule(replace(s, district_ids=frozenset(), school_ids=frozenset()))
+    if others != NOTHING:
+        q |= Q(id__in=FitnessRecord.objects.filter(others).values("test_id"))
+    return q
+
+
+def records(user, test=None):
+    qs = visible(user, FitnessRecord).select_related("student", "school_class", "test__school")
+    return qs.filter(test=test) if test is not None else qs
+
+
+def sees_whole_school(user, school) -> bool:
+    s = Scope.of(user)
+    return school.district_id in s.district_ids or school.pk in s.school_ids
+
+
+# --- summaries ---------------------------------------------------------------------------------------------
+def _rate(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+@dataclass
+class Summary:
+    """Rates over the scored pupils (exempt, absent and incomplete records are counted but not in the rates)."""
+
+    pupils: int = 0
+    scored: int = 0
+    exempt: int = 0
+    absent: int = 0
+    levels: dict = field(default_factory=lambda: {lv: 0 for lv in Level.values})
+    by_sex: dict = field(default_factory=dict)  # "M"/"F" → {"scored", "passed", "good"}
+    items: dict = field(default_factory=dict)  # item → {"tested", "passed"} (item score ≥ 60)
+
+    @property
+    def passed(self) -> int:
+        return sum(self.levels[lv] for lv in PASSED)
+
+    @property
+    def good(self) -> int:
+        return sum(self.levels[lv] for lv in GOOD_OR_EXCELLENT)
+
+    @property
+    def pass_rate(self):
+        return _rate(self.passed, self.scored)
+
+    @property
+    def good_rate(self):
+        return _rate(self.good, self.scored)
+
+    def sex_rates(self):
+        return {sex: {"scored": v["scored"], "pass_rate": _rate(v["passed"], v["scored"]),
+                      "good_rate": _rate(v["good"], v["scored"])} for sex, v in sorted(self.by_sex.items())}
+
+    def item_rates(self):
+        return [(item, v["tested"], _rate(v["passed"], v["tested"])) for item, v in self.items.items() if v["tested"]]
+
+
+ITEM_PASS_SCORE = 60  # a single item's 及格 (nsphs2014_rules.json "single_item_levels")
+
+
+def summarise(qs) -> Summary:
+    """Counts and rates of a queryset of fitness records (read in one query of the stored columns)."""
+    out = Summary(items={item: {"tested": 0, "passed": 0} for item in ITEMS})
+    for r in qs.values("sex", "status", "level", *(f"{i}_score" for i in ITEMS)):
+        out.pupils += 1
+        if r["status"] == FitnessRecord.Status.EXEMPT:
+            out.exempt += 1
+            continue
+        if r["status"] == FitnessRecord.Status.ABSENT:
+            out.absent += 1
+            continue
+        for item in ITEMS:
+            score = r[f"{item}_score"]
+            if score is not None:
+                out.items[item]["tested"] += 1
+                out.items[item]["passed"] += score >= ITEM_PASS_SCORE
+        if r["status"] != FitnessRecord.Status.OK:
+            continue
+        out.scored += 1
+        out.levels[r["level"]] += 1
+        sex = out.by_sex.setdefault(r["sex"], {"scored": 0, "passed": 0, "good": 0})
+        sex["scored"] += 1
+        sex["passed"] += r["level"] in PASSED
+        sex["good"] += r["level"] in GOOD_OR_EXCELLENT
+    return out
+
+
+def levels_by_grade_and_sex(qs) -> dict:
+    """{"categories": ["七年级 男", …], "series": [(level, [counts…]), …]} of the scored records."""
+    counts: dict = {}
+    for r in qs.filter(status=FitnessRecord.Status.OK).values("grade", "sex", "level"):
+        key = (r["grade"], r["sex"])
+        counts.setdefault(key, {lv: 0 for lv in Level.values})[r["level"]] += 1
+    keys = sorted(counts)
+    return {"keys": keys, "series": [(lv, [counts[k][lv] for k in keys]) for lv in Level.values]}
+
+
+def previous_test(test):
+    """The same school's test of the previous academic year (its latest term), if any."""
+    return (FitnessTest.objects.filter(school_id=test.school_id,
+                                       term__academic_year__start_year__lt=test.term.academic_year.start_year)
+            .order_by("-term__start_date").first())

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from tisheng.health import views
+
+app_name = "health"
+
+urlpatterns = [
+    path("", views.overview, name="overview"),
+    path("tests/<int:pk>/", views.summary, name="summary"),
+    path("tests/<int:pk>/export/", views.export, name="export"),
+    path("students/<int:pk>/", views.student, name="student"),
+]

@@ -42,7 +42,7 @@ def test_index_offers_the_kinds_of_the_users_roles(client_for):
     assert "班级名单" in head and "学校花名册概况" not in head
 
 
-@pytest.mark.parametrize("role", ["parent", "teacher", "school_doctor"])
+@pytest.mark.parametrize("role", ["parent", "teacher", "subject_leader"])
 def test_roles_without_reports_are_refused(client_for, role):
     assert client_for(role).get(reverse("reports:index")).status_code == 403
     assert client_for(role).get(reverse("reports:request", args=[OVERVIEW])).status_code == 403

@@ -9,6 +9,7 @@ urlpatterns = [
     path("imports/", include("tisheng.imports.urls")),
     path("audit/", include("tisheng.audit.urls")),
     path("rules/", include("tisheng.rulesets.urls")),
+    path("assessments/", include("tisheng.assessments.urls")),
     path("reports/", include("tisheng.reports.urls")),
     path("homework/", include("tisheng.homework.urls")),
     path("health/", include("tisheng.health.urls")),

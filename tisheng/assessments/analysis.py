@@ -224,7 +224,7 @@ def compute(assessment: Assessment, data: Data) -> Results:
     scores = data.scores
     keep = ["school", "class", *SUBGROUPS]
     scores_t = engine.register(con, "scores", scores.drop("subject"))
-    totals = engine.to_polars(con, exam_stats.total_scores(scores_t, keep=keep, paper=TOTAL))
+    totals = _run(con, exam_stats.total_scores(scores_t, keep=keep, paper=TOTAL))
     long = pl.concat([scores.drop("subject"), totals.with_columns(pl.lit(None, dtype=pl.Int64).alias("teacher"))],
                      how="diagonal_relaxed")
     long_t = engine.register(con, "long_scores", long)
@@ -241,7 +241,7 @@ def compute(assessment: Assessment, data: Data) -> Results:
             exam_stats.relative_to(stats, scope=("school",), reference=()), r["weights"]),
         ("teacher",): exam_stats.relative_to(stats, scope=("teacher",), reference=()),
     }
-    relative_df = {k: engine.to_polars(con, v) for k, v in relative.items()}
+    relative_df = {k: _run(con, v) for k, v in relative.items()}
 
     previous = previous_assessment(assessment)
     scope_stats = _scope_rows(assessment, data, stats_df, relative_df, r)
@@ -260,8 +260,8 @@ def compute(assessment: Assessment, data: Data) -> Results:
                 items_t, totals_by, by, upper_lower=r["upper_lower"], ebel_cuts=r["ebel_cuts"],
                 difficulty_cuts=r["difficulty_cuts"], ddof=r["ddof"]))
             if scope == ResultScope.ALL:
-                dist = engine.to_polars(con, items.item_score_distribution(items_t))
-                reliability = engine.to_polars(con, items.paper_stats(items_t, totals_by, stats_by,
+                dist = _run(con, items.item_score_distribution(items_t))
+                reliability = _run(con, items.paper_stats(items_t, totals_by, stats_by,
                                                                       upper_lower=r["upper_lower"], ddof=r["ddof"]))
                 frame = frame.join(_distribution(dist), on=["paper", "item"], how="left")
                 scope_stats = _with_reliability(scope_stats, reliability)
@@ -269,9 +269,9 @@ def compute(assessment: Assessment, data: Data) -> Results:
         if not data.item_kp.is_empty():
             kp_t = engine.register(con, "item_kp", data.item_kp)
             for by, scope in (((), ResultScope.ALL), (("school",), ResultScope.SCHOOL), (("school", "class"), ResultScope.CLASS)):
-                frame = engine.to_polars(con, items.kp_mastery(items_t, kp_t, by=by))
+                frame = _run(con, items.kp_mastery(items_t, kp_t, by=by))
                 kp_frames.append(_kp_rows(assessment, data, frame, scope))
-            student_kp = engine.to_polars(con, items.kp_mastery(items_t, kp_t, by=("student_id",)))
+            student_kp = _run(con, items.kp_mastery(items_t, kp_t, by=("student_id",)))
         else:
             student_kp = None
     else:
@@ -290,10 +290,28 @@ def compute(assessment: Assessment, data: Data) -> Results:
     )
 
 
+_SQL: dict = {}  # expression (structurally compared) → its SQL
+
+
+def _run(con, expr) -> pl.DataFrame:
+    """``engine.to_polars`` with each expression's SQL compiled once per process.
+
+    Compiling the core's expressions costs more than running them on a school's data; the analysis builds the
+    same expressions (same table names, same rule values) for every assessment, so the SQL is kept. The result
+    is cast to the expression's schema, as Ibis does (DuckDB returns sums of integers as decimals)."""
+    op = expr.op()
+    sql = _SQL.get(op)
+    if sql is None:
+        if len(_SQL) > 500:
+            _SQL.clear()
+        sql = _SQL[op] = str(con.compile(expr))
+    return con.con.sql(sql).pl().cast(expr.schema().to_polars(), strict=False)
+
+
 def _materialise(con, name: str, expr) -> tuple[pl.DataFrame, object]:
     """Run ``expr`` and make its result a table: later expressions build on the result, not on the whole
     expression again (compiling a big Ibis expression costs more than running it on a class's data)."""
-    frame = engine.to_polars(con, expr)
+    frame = _run(con, expr)
     return frame, engine.register(con, name, frame)
 
 
@@ -367,8 +385,6 @@ def _scope_rows(assessment, data, stats, relative, r) -> pl.DataFrame:
 def _with_change(con, scope_stats: pl.DataFrame, previous: Assessment) -> pl.DataFrame:
     """mean_change (in the reference's SDs) and the change of the rates since ``previous``, for schools and
     classes (matched by school and class number) and for everybody (score rate, pass rate)."""
-    import ibis
-
     from tisheng.roster.models import SchoolClass
 
     prev = pl.DataFrame(
@@ -400,8 +416,9 @@ def _with_change(con, scope_stats: pl.DataFrame, previous: Assessment) -> pl.Dat
         pl.col("_mean_std").alias("mean_std")))
     previous_rows = keyed(prev)
     metrics = ["mean_std", "score_rate", "pass_rate", "excellent_rate"]
-    changed = engine.to_polars(con, exam_stats.change_since(
-        ibis.memtable(current.select(*keys, *metrics)), ibis.memtable(previous_rows.select(*keys, *metrics)),
+    now_df, before_df = current.select(*keys, *metrics), previous_rows.select(*keys, *metrics)
+    changed = _run(con, exam_stats.change_since(
+        engine.register(con, "change_now", now_df), engine.register(con, "change_before", before_df),
         on=keys, metrics=metrics,
     ))
     change = changed.select(
@@ -504,7 +521,7 @@ def _levels(con, assessment: Assessment, long: pl.DataFrame) -> pl.DataFrame:
         ids = [m[0].pk for m in members]
         part = long.filter(pl.col("school").is_in(ids)).select("student_id", "paper", "score", "status", "full_mark")
         table = engine.register(con, f"levels_{school.pk}", part)
-        out = engine.to_polars(con, levels.levels_from_rules(table, rules, grade=assessment.grade, scope_chain=chain,
+        out = _run(con, levels.levels_from_rules(table, rules, grade=assessment.grade, scope_chain=chain,
                                                              on=assessment.date))
         parts.append(out.select("student_id", "paper", "level"))
     if not parts:
@@ -513,7 +530,7 @@ def _levels(con, assessment: Assessment, long: pl.DataFrame) -> pl.DataFrame:
 
 
 def _student_rows(con, assessment, data, long_t, long, student_kp, r, previous) -> pl.DataFrame:
-    standard = engine.to_polars(con, exam_stats.standard_scores(long_t, by=("paper",), ddof=r["ddof"])).select(
+    standard = _run(con, exam_stats.standard_scores(long_t, by=("paper",), ddof=r["ddof"])).select(
         "student_id", "paper", "z", "percentile_rank"
     )
     rows = (
@@ -552,8 +569,6 @@ def _student_rows(con, assessment, data, long_t, long, student_kp, r, previous) 
 
 
 def _student_change(con, rows: pl.DataFrame, data: Data, previous: Assessment) -> pl.DataFrame:
-    import ibis
-
     prev = pl.DataFrame(
         list(StudentResult.objects.filter(assessment=previous).values_list("student_id", "subject_id", "z")),
         schema={"student_id": pl.Int64, "subject": pl.Int64, "z": pl.Float64}, orient="row",
@@ -561,8 +576,9 @@ def _student_change(con, rows: pl.DataFrame, data: Data, previous: Assessment) -
     if prev.is_empty():
         return rows
     current = rows.with_columns(_subject(data).fill_null(0).alias("subject"))
-    changed = engine.to_polars(con, exam_stats.change_since(
-        ibis.memtable(current.select("student_id", "subject", "z")), ibis.memtable(prev),
+    now_df = current.select("student_id", "subject", "z")
+    changed = _run(con, exam_stats.change_since(
+        engine.register(con, "z_now", now_df), engine.register(con, "z_before", prev),
         on=("student_id", "subject"), metrics=("z",),
     ))
     joined = current.drop("z_change").join(changed.select("student_id", "subject", "z_change"),
@@ -576,7 +592,7 @@ def _attention_rows(con, assessment: Assessment, data: Data, r) -> pl.DataFrame:
     if history.is_empty():
         return empty
     table = engine.register(con, "history", history)
-    found = engine.to_polars(con, attention.attention_groups(
+    found = _run(con, attention.attention_groups(
         table, cohort=("school",), window=r["window"], min_hits=r["min_hits"], low_line=r["low_line"],
         pass_line=r["pass_line"], excellent_line=r["excellent_line"],
         borderline_pass_margin=r["borderline_pass_margin"],

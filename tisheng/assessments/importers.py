@@ -231,7 +231,7 @@ def _items(ctx: ImportContext) -> list[Item]:
     return list(Item.objects.filter(paper_id=ctx.params.get("paper")).order_by("position"))
 
 
-def _status(frame: pl.DataFrame, ctx: ImportContext, score_columns: list[str], mark: str | None) -> pl.Expr:
+def sitting_status(frame: pl.DataFrame, ctx: ImportContext, score_columns: list[str], mark: str | None) -> pl.Expr:
     """The status column when there is one; else a mark in the score cell (缺考, 作弊 …); else absent when the row
     has no score at all; else sat."""
     none = pl.all_horizontal(pl.col(c).is_null() for c in score_columns) if score_columns else pl.lit(True)
@@ -253,16 +253,16 @@ def check_wide(frame: pl.DataFrame, ctx: ImportContext) -> pl.DataFrame:
     mapped = [i for i in items if ctx.has(f"item_{i.position}")]
     item_cols = [f"item_{i.position}" for i in mapped]
     given = [c for c in ("total", "objective", "subjective") if ctx.has(c)]
-    frame = frame.with_columns(_status(frame, ctx, item_cols + given, "total_mark" if ctx.has("total") else None)
-                               .alias("_status"))
-    sat = pl.col("_status") == Status.SAT
+    frame = frame.with_columns(sitting_status(frame, ctx, item_cols + given, "total_mark" if ctx.has("total") else None)
+                               .alias("outcome"))
+    sat = pl.col("outcome") == Status.SAT
     shown = {Status.ABSENT: "缺考", Status.EXEMPT: "免考", Status.CHEATING: "作弊"}
     unreadable = {c: _rows_with_errors(ctx, c) for c in item_cols + given}
     for column in item_cols:
         ctx.flag(frame, sat & pl.col(column).is_null() & ~pl.col("_row").is_in(unreadable[column]), "item_missing", column)
     for column in item_cols + given:
         ctx.flag(frame, ~sat & pl.col(column).is_not_null(), "scores_but_absent", column,
-                 status=pl.col("_status").replace_strict(shown, default="", return_dtype=pl.String))
+                 status=pl.col("outcome").replace_strict(shown, default="", return_dtype=pl.String))
     if items and len(mapped) < len(items) and mapped:
         missing = "、".join(i.label for i in items if i not in mapped)
         ctx.error("items_not_mapped", items=missing)
@@ -271,19 +271,19 @@ def check_wide(frame: pl.DataFrame, ctx: ImportContext) -> pl.DataFrame:
         subjective = [f"item_{i.position}" for i in mapped if i.kind == Item.Kind.SUBJECTIVE]
         sums = {"total": item_cols, "objective": objective, "subjective": subjective}
         frame = frame.with_columns(
-            *[pl.sum_horizontal(pl.col(c) for c in cols).round(2).alias(f"_{name}") if cols else
-              pl.lit(0.0).alias(f"_{name}") for name, cols in sums.items()]
+            *[pl.sum_horizontal(pl.col(c) for c in cols).round(2).alias(f"sum_{name}") if cols else
+              pl.lit(0.0).alias(f"sum_{name}") for name, cols in sums.items()]
         )
         complete = pl.all_horizontal(pl.col(c).is_not_null() for c in item_cols)
         for name in given:
-            ctx.flag(frame, sat & complete & pl.col(name).is_not_null() & ((pl.col(name) - pl.col(f"_{name}")).abs() > TOLERANCE),
-                     "total_mismatch", name, expected=pl.col(f"_{name}").map_elements(_points, return_dtype=pl.String))
+            ctx.flag(frame, sat & complete & pl.col(name).is_not_null() & ((pl.col(name) - pl.col(f"sum_{name}")).abs() > TOLERANCE),
+                     "total_mismatch", name, expected=pl.col(f"sum_{name}").map_elements(_points, return_dtype=pl.String))
     else:
         if not ctx.has("total"):
             ctx.error("no_score_columns")
-        frame = frame.with_columns(pl.col("total").alias("_total") if ctx.has("total") else pl.lit(None, pl.Float64).alias("_total"),
-                                   (pl.col("objective") if ctx.has("objective") else pl.lit(None, pl.Float64)).alias("_objective"),
-                                   (pl.col("subjective") if ctx.has("subjective") else pl.lit(None, pl.Float64)).alias("_subjective"))
+        frame = frame.with_columns(pl.col("total").alias("sum_total") if ctx.has("total") else pl.lit(None, pl.Float64).alias("sum_total"),
+                                   (pl.col("objective") if ctx.has("objective") else pl.lit(None, pl.Float64)).alias("sum_objective"),
+                                   (pl.col("subjective") if ctx.has("subjective") else pl.lit(None, pl.Float64)).alias("sum_subjective"))
         if ctx.has("objective") and ctx.has("subjective") and ctx.has("total"):
             parts = (pl.col("objective") + pl.col("subjective")).round(2)
             ctx.flag(frame, sat & ((parts - pl.col("total")).abs() > TOLERANCE), "subtotals_mismatch", "total",
@@ -297,38 +297,38 @@ def check_long(frame: pl.DataFrame, ctx: ImportContext) -> pl.DataFrame:
     keys = list(by_key)
     frame = frame.with_columns(
         pl.col("item_label").map_elements(lambda t: item_key(t) or t, return_dtype=pl.String)
-        .replace_strict(keys, [by_key[k].pk for k in keys], default=None, return_dtype=pl.Int64).alias("_item"),
+        .replace_strict(keys, [by_key[k].pk for k in keys], default=None, return_dtype=pl.Int64).alias("item_id"),
         pl.col("item_label").map_elements(lambda t: item_key(t) or t, return_dtype=pl.String)
         .replace_strict(keys, [float(by_key[k].max_score) for k in keys], default=None, return_dtype=pl.Float64)
         .alias("_max"),
     )
     labels = "、".join(i.label for i in items)
-    ctx.flag(frame, pl.col("item_label").is_not_null() & pl.col("_item").is_null(), "unknown_item", "item_label",
+    ctx.flag(frame, pl.col("item_label").is_not_null() & pl.col("item_id").is_null(), "unknown_item", "item_label",
              items=labels)
     ctx.flag(frame, pl.col("item_label").is_null(), "required", "item_label")
     ctx.flag(frame, pl.col("score") > pl.col("_max") + 1e-9, "score_above_max", "score",
              max=pl.col("_max").map_elements(_points, return_dtype=pl.String))
-    seen = frame.with_columns(pl.col("_row").first().over("student_id", "_item").alias("_first"),
-                              pl.int_range(pl.len()).over("student_id", "_item").alias("_occurrence"))
-    ctx.flag(seen, pl.col("student_id").is_not_null() & pl.col("_item").is_not_null() & (pl.col("_occurrence") > 0),
+    seen = frame.with_columns(pl.col("_row").first().over("student_id", "item_id").alias("_first"),
+                              pl.int_range(pl.len()).over("student_id", "item_id").alias("_occurrence"))
+    ctx.flag(seen, pl.col("student_id").is_not_null() & pl.col("item_id").is_not_null() & (pl.col("_occurrence") > 0),
              "duplicate_item", "item_label", other_row=pl.col("_first"))
     mark = pl.col("score_mark").is_in([Status.EXEMPT, Status.CHEATING])
     per_student = frame.filter(pl.col("student_id").is_not_null()).group_by("student_id").agg(
         pl.col("_row").first().alias("_first_row"),
         pl.col("score").is_not_null().any().alias("_any"),
-        pl.col("_item").drop_nulls().unique().alias("_items"),
+        pl.col("item_id").drop_nulls().unique().alias("_items"),
         (pl.col("status").drop_nulls().first() if ctx.has("status") else pl.lit(None, pl.String)).alias("_given"),
         pl.col("score_mark").filter(mark).first().alias("_mark"),
     )
     per_student = per_student.with_columns(
         pl.coalesce(pl.col("_given"), pl.col("_mark"),
-                    pl.when(pl.col("_any")).then(pl.lit(Status.SAT)).otherwise(pl.lit(Status.ABSENT))).alias("_status")
+                    pl.when(pl.col("_any")).then(pl.lit(Status.SAT)).otherwise(pl.lit(Status.ABSENT))).alias("outcome")
     )
-    for row, have, status in per_student.select("_first_row", "_items", "_status").iter_rows():
+    for row, have, status in per_student.select("_first_row", "_items", "outcome").iter_rows():
         missing = [i.label for i in items if i.pk not in set(have or [])]
         if status == Status.SAT and missing:
             ctx.error("items_missing", row=row, column="item_label", items="、".join(missing))
-    return frame.join(per_student.select("student_id", "_status"), on="student_id", how="left", maintain_order="left")
+    return frame.join(per_student.select("student_id", "outcome"), on="student_id", how="left", maintain_order="left")
 
 
 def check_totals(frame: pl.DataFrame, ctx: ImportContext) -> pl.DataFrame:
@@ -359,7 +359,7 @@ def commit_scores(frame: pl.DataFrame, ctx: ImportContext) -> Counts:
     ids = {f"item_{i.position}": i.pk for i in items}
     if layout == WIDE:
         present = [c for c in ids if ctx.has(c)]
-        sat = frame.filter(pl.col("_status") == Status.SAT)
+        sat = frame.filter(pl.col("outcome") == Status.SAT)
         item_scores = (
             sat.select("student_id", *present).unpivot(index="student_id", on=present, variable_name="_col",
                                                        value_name="score")
@@ -367,13 +367,13 @@ def commit_scores(frame: pl.DataFrame, ctx: ImportContext) -> Counts:
             .select("student_id", "item_id", "score")
         ) if present else pl.DataFrame(schema={"student_id": pl.Int64, "item_id": pl.Int64, "score": pl.Float64})
         paper_scores = frame.select(
-            "student_id", "school_id", "school_class_id", pl.col("_status").alias("status"),
-            *[pl.when(pl.col("_status") == Status.SAT).then(pl.col(f"_{c}")).alias(c)
+            "student_id", "school_id", "school_class_id", pl.col("outcome").alias("status"),
+            *[pl.when(pl.col("outcome") == Status.SAT).then(pl.col(f"sum_{c}")).alias(c)
               for c in ("total", "objective", "subjective")],
         ).rename({"total": "score"})
     else:
-        rows = frame.filter(pl.col("_status") == Status.SAT, pl.col("_item").is_not_null())
-        item_scores = rows.select("student_id", pl.col("_item").alias("item_id"), pl.col("score").fill_null(0.0))
+        rows = frame.filter(pl.col("outcome") == Status.SAT, pl.col("item_id").is_not_null())
+        item_scores = rows.select("student_id", "item_id", pl.col("score").fill_null(0.0))
         kinds = {i.pk: i.kind for i in items}
         sums = item_scores.with_columns(
             pl.col("item_id").replace_strict(kinds, return_dtype=pl.String).alias("_kind")
@@ -384,7 +384,7 @@ def commit_scores(frame: pl.DataFrame, ctx: ImportContext) -> Counts:
         )
         paper_scores = (
             frame.group_by("student_id", maintain_order=True)
-            .agg(pl.col("school_id").first(), pl.col("school_class_id").first(), pl.col("_status").first().alias("status"))
+            .agg(pl.col("school_id").first(), pl.col("school_class_id").first(), pl.col("outcome").first().alias("status"))
             .join(sums, on="student_id", how="left")
         )
     total = paper_scores.height + item_scores.height
@@ -405,7 +405,7 @@ def _commit_totals(frame: pl.DataFrame, ctx: ImportContext, assessment: Assessme
         column = f"subject_{paper.subject_id}"
         if not ctx.has(column):
             continue
-        status = _status(frame, ctx, [column], None)
+        status = sitting_status(frame, ctx, [column], None)
         rows = frame.with_columns(status.alias("status")).select(
             "student_id", "school_id", "school_class_id", "status",
             pl.when(pl.col("status") == Status.SAT).then(pl.col(column)).alias("score"),

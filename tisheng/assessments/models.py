@@ -25,6 +25,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from tisheng.roster.models import District, School, SchoolClass, Student, Subject, Teacher, Term, grade_name
@@ -33,10 +34,10 @@ from tisheng.roster.models import District, School, SchoolClass, Student, Subjec
 class Status(models.TextChoices):
     """A student's status on a paper. Only ``sat`` enters means and rates; the others are counted apart."""
 
-    SAT = "sat", _("Sat")  # 参考
-    ABSENT = "absent", _("Absent")  # 缺考
-    EXEMPT = "exempt", _("Exempt")  # 免考
-    CHEATING = "cheating", _("Cheating")  # 作弊
+    SAT = "sat", pgettext_lazy("exam status", "Sat")  # 参考 ("Sat" alone is Saturday in Django's catalogue)
+    ABSENT = "absent", pgettext_lazy("exam status", "Absent")  # 缺考
+    EXEMPT = "exempt", pgettext_lazy("exam status", "Exempt")  # 免考
+    CHEATING = "cheating", pgettext_lazy("exam status", "Cheating")  # 作弊
 
 
 class KnowledgePoint(models.Model):
@@ -146,7 +147,7 @@ class Paper(models.Model):
     full_mark = models.DecimalField(_("full mark"), max_digits=6, decimal_places=2)
     # The import whose scores are the paper's scores now; a new import of the paper replaces them.
     batch = models.ForeignKey("imports.ImportBatch", on_delete=models.SET_NULL, null=True, blank=True,
-                              related_name="+", verbose_name=_("import"))
+                              related_name="+", verbose_name=pgettext_lazy("exam", "import"))
     scored_at = models.DateTimeField(_("scores imported at"), null=True, blank=True)
     history = HistoricalRecords(excluded_fields=["batch", "scored_at"])
 

@@ -237,3 +237,44 @@ def assessments(user) -> QuerySet[Assessment]:
 
 def papers(user, assessment: Assessment) -> QuerySet[Paper]:
     return visible(user, Paper).filter(assessment=assessment).select_related("subject", "batch")
+
+
+def may_create(user) -> bool:
+    """The bureau's exam staff, a school's principal and academic office, and grade leaders set up assessments."""
+    s = Scope.of(user)
+    return bool(exam_district_ids(s) or exam_school_ids(s) or s.grades)
+
+
+def may_manage(user, assessment: Assessment) -> bool:
+    """Who may change an assessment's papers and import its scores (the import also checks its own roles)."""
+    s = Scope.of(user)
+    if assessment.district_id in exam_district_ids(s):
+        return True
+    if assessment.organiser == Assessment.Organiser.DISTRICT:
+        return False
+    if assessment.school_id in exam_school_ids(s):
+        return True
+    return assessment.organiser == Assessment.Organiser.GRADE and (assessment.school_id, assessment.grade) in s.grades
+
+
+def stats(user, assessment: Assessment) -> QuerySet[ScopeStat]:
+    return visible(user, ScopeStat).filter(assessment=assessment)
+
+
+def student_results(user, assessment: Assessment) -> QuerySet[StudentResult]:
+    return visible(user, StudentResult).filter(assessment=assessment)
+
+
+def latest_results_for_teacher(user, limit: int = 6) -> list[ScopeStat]:
+    """The total rows of the user's own classes in the latest analysed assessments (teacher's home page)."""
+    s = Scope.of(user)
+    if not s.class_ids:
+        return []
+    rows = (
+        visible(user, ScopeStat)
+        .filter(scope=ResultScope.CLASS, subgroup="", school_class_id__in=s.class_ids, paper__isnull=True,
+                assessment__analysis=Assessment.Analysis.DONE)
+        .select_related("assessment", "school_class")
+        .order_by("-assessment__date", "school_class__grade", "school_class__number")
+    )
+    return list(rows[:limit])

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from tisheng.accounts.models import DISTRICT_ROLES, SCHOOL_ROLES, Role, RoleAssignment
 from tisheng.accounts.scope import Scope
+from tisheng.assessments.queries import sees_exams
 from tisheng.imports.queries import may_see_ledger
 from tisheng.reports.registry import kinds_for
 from tisheng.roster.models import HeadTeacher, SchoolClass, Student, TeachingAssignment, grade_name
@@ -87,6 +88,8 @@ def nav_items(user, path: str = "") -> list[NavItem]:
         items.append(("teachers", _("Teachers"), _url("roster:teacher_list")))
     if staff or scope.child_ids:  # plans, review, postings and families' answers (R-MON-3)
         items.append(("homework", _("Homework"), _url("homework:index")))
+    if sees_exams(user):  # exam quality analysis (R-ASM-1)
+        items.append(("exams", _("Exams"), _url("assessments:list")))
     if wide or scope.school_ids or scope.grades or scope.subject_grades:  # the rules in force (R-ASR-1)
         items.append(("rules", _("Rules"), _url("rulesets:rule_list")))
     if may_see_ledger(user):

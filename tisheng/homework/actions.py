@@ -270,33 +270,37 @@ def class_on(student: Student, day: date) -> SchoolClass | None:
         ClassMembership.objects.filter(student=student, joined_on__lte=day, term__start_date__lte=day,
                                        term__end_date__gte=day)
         .exclude(left_on__lte=day)
-        .select_related("school_class__school")
+        .select_related("school_class__school__district")
         .first()
     )
     return m.school_class if m else None
 
 
-def feedback_open(school_class: SchoolClass, day: date, now: datetime | None = None) -> bool:
+def feedback_open(school_class: SchoolClass, day: date, now: datetime | None = None,
+                  rules: SchoolRules | None = None) -> bool:
     """Families answer on the day itself and may change the answer until the next morning."""
     local = timezone.localtime(now or timezone.now()).replace(tzinfo=None)
-    return local.date() >= day and local < SchoolRules(school_class.school).feedback_editable_until(day)
+    rules = rules or SchoolRules(school_class.school)
+    return local.date() >= day and local < rules.feedback_editable_until(day)
 
 
 @transaction.atomic
 def record_feedback(user, student: Student, day: date, *, minutes: int | None, finished: str,
-                    bedtime: time | None, now: datetime | None = None) -> Feedback:
-    """One answer per child and day: a second answer (from the other parent, say) changes the first."""
-    school_class = class_on(student, day)
+                    bedtime: time | None, now: datetime | None = None,
+                    school_class: SchoolClass | None = None) -> Feedback:
+    """One answer per child and day: a second answer (from the other parent, say) changes the first.
+    ``school_class``: the child's class that day, when the caller has looked it up already."""
+    school_class = school_class or class_on(student, day)
     if school_class is None:
         raise NotAllowed(_("The child was in no class on that day."))
     if not feedback_open(school_class, day, now):
         raise NotAllowed(_("Answers for this day can no longer be changed."))
-    answer, _created = Feedback.objects.select_for_update().get_or_create(
+    answer, created = Feedback.objects.select_for_update().get_or_create(
         student=student, date=day,
         defaults={"school_class": school_class, "minutes": minutes, "finished": finished, "bedtime": bedtime,
                   "reported_by": user},
     )
-    if not _created:
+    if not created:
         answer.school_class, answer.minutes, answer.finished, answer.bedtime = school_class, minutes, finished, bedtime
         answer.reported_by = user
         answer._history_user = user
@@ -319,18 +323,25 @@ def record_count(user, school_class: SchoolClass, day: date, finished_in_school:
 
 
 # --- analysis ---------------------------------------------------------------------------------------------------
-def request_analysis(school_id: int, week: date) -> None:
+def request_analysis(school_id: int, week: date, *, at_once: bool = False) -> None:
     """Ask for the school-week's results to be computed again, once the change is committed.
 
-    The marker is checked after the commit: a refresh already queued (marker present) will read this change,
-    because the task removes the marker before it reads; otherwise a new refresh is queued.
+    Changes are gathered: the refresh runs ``tasks.REFRESH_DELAY`` after the first change that asked for it
+    (where the task backend can defer), so the thousands of answers of one evening cost a few refreshes, not
+    thousands. The marker is checked after the commit: a refresh already queued (marker present) will read this
+    change, because the task removes the marker before it reads; otherwise a new refresh is queued.
+    ``at_once`` (the refresh button) queues one now, whatever is pending.
     """
+    from tisheng.homework.tasks import REFRESH_DELAY, analyse_week
 
     def enqueue():
-        from tisheng.homework.tasks import analyse_week
-
-        _marker, created = PendingAnalysis.objects.get_or_create(school_id=school_id, week=week)
-        if created:
-            analyse_week.enqueue(school_id, week.isoformat())
+        task = analyse_week
+        if not at_once:
+            _marker, created = PendingAnalysis.objects.get_or_create(school_id=school_id, week=week)
+            if not created:
+                return
+            if task.get_backend().supports_defer:
+                task = task.using(run_after=timezone.now() + REFRESH_DELAY)
+        task.enqueue(school_id, week.isoformat())
 
     transaction.on_commit(enqueue)

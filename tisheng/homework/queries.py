@@ -203,7 +203,7 @@ def child_classes(user) -> dict[int, SchoolClass]:
     """A parent's children → their class this term."""
     s = Scope.of(user)
     rows = ClassMembership.objects.filter(student_id__in=s.child_ids, term_id=s.term_id, left_on__isnull=True)
-    return {m.student_id: m.school_class for m in rows.select_related("school_class__school")}
+    return {m.student_id: m.school_class for m in rows.select_related("school_class__school__district")}
 
 
 def posting_class(user, class_id: int) -> SchoolClass | None:

@@ -1,12 +1,16 @@
 """Background work of the homework app (``manage.py db_worker`` runs it; tests use the ImmediateBackend)."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.tasks import task
 
 from tisheng.homework import analysis
 from tisheng.homework.models import PendingAnalysis
 from tisheng.roster.models import School
+
+# How long a school-week's changes are gathered before its results are computed again: the results lag the
+# answers by at most this much, and a busy evening costs one refresh per school-week every few minutes.
+REFRESH_DELAY = timedelta(minutes=2)
 
 
 @task()

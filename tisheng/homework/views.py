@@ -529,15 +529,14 @@ def posting(request, pk, day):
     )
 
 
-def _child_day(user, student, school_class, day, form=None) -> dict:
+def _child_day(user, student, school_class, day, form=None, rules=None) -> dict:
     answer = visible(user, Feedback).filter(student=student, date=day).first()
-    open_ = actions.feedback_open(school_class, day)
-    items = list(visible(user, PostedItem).filter(school_class=school_class, date=day).select_related("subject"))
+    open_ = actions.feedback_open(school_class, day, rules=rules)
+    items = list(visible(user, PostedItem).filter(school_class=school_class, date=day).select_related(
+        "subject", "teacher__person"))
     return {
         "student": student, "school_class": school_class, "day": day, "posted": items, "answer": answer,
         "open": open_, "form": form or (forms.FeedbackForm.for_answer(answer, prefix=f"s{student.pk}") if open_ else None),
-        "written": _load_rows([{"class_id": 0, "date": i.date, "kind": i.kind, "layer": i.layer,
-                                "minutes": i.minutes} for i in items]).get((0, day), {}).get("total", 0),
     }
 
 
@@ -551,8 +550,9 @@ def today(request):
     now_day = timezone.localdate()
     day = min(parse_day(request.GET.get("day"), now_day), now_day)
     students = {st.pk: st for st in visible(user, Student).filter(pk__in=s.child_ids)}
-    children = [_child_day(user, students[sid], c, day) for sid, c in sorted(queries.child_classes(user).items())
-                if sid in students]
+    rules = {}
+    children = [_child_day(user, students[sid], c, day, rules=rules.setdefault(c.school_id, SchoolRules(c.school)))
+                for sid, c in sorted(queries.child_classes(user).items()) if sid in students]
     yesterday = day - timedelta(days=1)
     return _page(request, "homework/today.html", "today", children=children, day=day, is_today=day == now_day,
                  prev_day=yesterday, next_day=day + timedelta(days=1) if day < now_day else None)
@@ -572,7 +572,7 @@ def feedback(request, student_id, day):
         form = forms.FeedbackForm(request.POST, prefix=f"s{student.pk}")
         if form.is_valid():
             try:
-                actions.record_feedback(user, student, day, **form.cleaned_data)
+                actions.record_feedback(user, student, day, school_class=school_class, **form.cleaned_data)
             except actions.NotAllowed as e:
                 messages.error(request, str(e))
             else:
@@ -714,6 +714,6 @@ def refresh(request):
     if not (school.pk in s.school_ids or s.district_ids):
         raise PermissionDenied
     week = parse_week(request.POST.get("week"), timezone.localdate())
-    actions.request_analysis(school.pk, week)
+    actions.request_analysis(school.pk, week, at_once=True)
     messages.info(request, _("The figures are being computed again; reload the page in a moment."))
     return redirect(_next_url(request, f"{reverse('homework:analysis')}?school={school.pk}&week={week.isoformat()}"))

@@ -120,3 +120,16 @@ def test_dashboards_rank_the_classes_most_over_their_limits(world, week, client_
     summary = client_for("academic_office").get(reverse("homework:summary"), {"week": week.isoformat()})
     assert summary.status_code == 200 and summary.context["total"]["days_over"] == 2
     assert Feedback.objects.count() == 0
+
+
+def test_a_busy_evening_queues_one_deferred_refresh_per_school_week(world, week, django_capture_on_commit_callbacks):
+    from django.test import override_settings
+    from django_tasks_db.models import DBTaskResult
+
+    with override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}):
+        with django_capture_on_commit_callbacks(execute=True):
+            for student in pupils(world, 3):
+                answer(world, student, week, 30, "home")
+    queued = list(DBTaskResult.objects.filter(task_path="tisheng.homework.tasks.analyse_week"))
+    assert len(queued) == 1 and PendingAnalysis.objects.count() == 1
+    assert queued[0].run_after > timezone.now() + timedelta(seconds=60)

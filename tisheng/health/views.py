@@ -31,7 +31,8 @@ def overview(request):
     s = Scope.of(request.user)
     tests = visible(request.user, FitnessTest).select_related("school", "term__academic_year").order_by(
         "school__code", "-term__start_date")
-    rows = [(test, queries.summarise(queries.records(request.user, test))) for test in tests]
+    staff = bool(s.roles - {Role.PARENT})
+    rows = [(test, queries.summarise(queries.records(request.user, test))) for test in tests] if staff else []
     children = visible(request.user, Student).filter(pk__in=s.child_ids) if s.child_ids else []
     return render(request, "health/overview.html", {"rows": rows, "children": children})
 

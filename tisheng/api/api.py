@@ -6,6 +6,7 @@ One router module per domain. Every read goes through ``visible``/``get_for_user
 
 from ninja import NinjaAPI
 
+from tisheng.api.assessments import router as assessments_router
 from tisheng.api.auth import AUTH
 from tisheng.api.roster import router as roster_router
 from tisheng.api.me import router as me_router
@@ -27,3 +28,4 @@ api = NinjaAPI(
 )
 api.add_router("", me_router)
 api.add_router("", roster_router)
+api.add_router("", assessments_router)

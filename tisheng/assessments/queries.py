@@ -15,6 +15,7 @@ Exam data are read by the roles that work with them: the bureau's staff, adminis
 """
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from tisheng.accounts.models import Role
 from tisheng.accounts.scope import NOTHING, Scope, scope_rule, visible
@@ -36,6 +37,7 @@ from tisheng.assessments.models import (
 )
 from tisheng.roster.models import School, SchoolClass
 
+STAFF_ONLY = _("Exam results are for the staff who work with them.")
 EXAM_DISTRICT_ROLES = frozenset({Role.BUREAU_ADMIN, Role.BUREAU_STAFF, Role.RESEARCHER})
 EXAM_SCHOOL_ROLES = frozenset({Role.PRINCIPAL, Role.ACADEMIC_OFFICE})
 

@@ -91,9 +91,14 @@ def test_the_api_gives_a_parent_no_scores(world, exams):
     api = Client(headers={"Authorization": f"Bearer {key}"})
     sat = PaperScore.objects.filter(paper__assessment__in=exams.assessments).first()
     assessment_id = sat.paper.assessment_id
-    for url in ("/api/assessments", f"/api/assessments/{assessment_id}", f"/api/assessments/{assessment_id}/papers",
-                f"/api/assessments/{assessment_id}/results", f"/api/assessments/{assessment_id}/students"):
+    for url in ("/api/assessments", f"/api/assessments/{assessment_id}", f"/api/assessments/{assessment_id}/imports",
+                f"/api/assessments/{assessment_id}/results", f"/api/assessments/{assessment_id}/items",
+                f"/api/assessments/{assessment_id}/students"):
         response = api.get(url)
         body = response.content.decode()
-        assert response.status_code in (403, 404), (url, response.status_code, body[:200])
-        assert '"score"' not in body and "percentile" not in body
+        assert response.status_code == 403, (url, response.status_code, body[:200])
+        assert '"score"' not in body and "percentile" not in body and '"mean"' not in body
+    # and the routes are really there: staff get them
+    staff = Client(headers={"Authorization": f"Bearer {ApiToken.issue(world.logins[Role.HEAD_TEACHER], 't')[1]}"})
+    current = next(a for a in exams.assessments if a.grade == 7 and a.term_id == world.term.pk)
+    assert staff.get(f"/api/assessments/{current.pk}/students").status_code == 200

@@ -32,8 +32,9 @@ def test_for(school, term, *, on: date, user=None) -> FitnessTest:
 
 
 def save_records(test: FitnessTest, rows: list[dict]) -> tuple[int, int]:
-    """Create or replace the measurements of ``rows`` ({"student_id", *RECORD_FIELDS}) in ``test``, then score
-    the test. Returns (created, updated). The caller holds the transaction (the import pipeline's)."""
+    """Create or replace the measurements of ``rows`` ({"student_id", *RECORD_FIELDS}) in ``test``, scored
+    before they are written (one write per record). Returns (created, updated). The caller holds the
+    transaction (the import pipeline's)."""
     existing = {r.student_id: r for r in FitnessRecord.objects.filter(test=test, student_id__in=[r["student_id"] for r in rows])}
     new, changed = [], []
     for row in rows:
@@ -44,11 +45,13 @@ def save_records(test: FitnessTest, rows: list[dict]) -> tuple[int, int]:
         for name in ("grade_code", "class_code", "ethnicity_code"):
             setattr(record, name, getattr(record, name) or "")
         (changed if record.pk else new).append(record)
+    apply_scores(new + changed)
     if new:
         bulk_create_with_history(new, FitnessRecord, batch_size=500)
     if changed:
-        bulk_update_with_history(changed, FitnessRecord, list(RECORD_FIELDS), batch_size=500)
-    score_test(test)
+        bulk_update_with_history(changed, FitnessRecord, list(RECORD_FIELDS) + list(RESULT_FIELDS), batch_size=500)
+    test.scored_at = timezone.now()
+    test.save(update_fields=["scored_at"])
     return len(new), len(changed)
 
 
@@ -57,10 +60,21 @@ LEVEL_OF = {"优秀": Level.EXCELLENT, "良好": Level.GOOD, "及格": Level.PAS
 
 @transaction.atomic
 def score_test(test: FitnessTest) -> int:
-    """Score every record of ``test`` with the 2014 standard and store the results; returns the records scored."""
+    """Score every record of ``test`` again with the 2014 standard and store the results; returns the count."""
     records = list(FitnessRecord.objects.filter(test=test))
     if not records:
         return 0
+    apply_scores(records)
+    bulk_update_with_history(records, FitnessRecord, list(RESULT_FIELDS), batch_size=500)
+    test.scored_at = timezone.now()
+    test.save(update_fields=["scored_at"])
+    return len(records)
+
+
+def apply_scores(records: list[FitnessRecord]) -> None:
+    """Set the result fields of ``records`` in memory from ``core.fitness.score_students`` (no database)."""
+    if not records:
+        return
     frame = pl.DataFrame(
         [{"i": i, "grade": r.grade, "sex": r.sex, **{m: getattr(r, m) for m in MEASUREMENTS}} for i, r in enumerate(records)],
         schema={"i": pl.Int64, "grade": pl.Int64, "sex": pl.String, **{m: pl.Float64 for m in MEASUREMENTS}},
@@ -79,7 +93,3 @@ def score_test(test: FitnessTest) -> int:
                 setattr(record, name, "" if name in ("bmi_band", "reason", "level") else None)
             record.status = FitnessRecord.Status.EXEMPT if record.exempt else FitnessRecord.Status.ABSENT
             record.reason = record.exempt_reason if record.exempt else ""
-    bulk_update_with_history(records, FitnessRecord, list(RESULT_FIELDS), batch_size=500)
-    test.scored_at = timezone.now()
-    test.save(update_fields=["scored_at"])
-    return len(records)

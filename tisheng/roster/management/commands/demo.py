@@ -27,7 +27,7 @@ class Command(BaseCommand):
         demo = build_demo(students=students, seed=seed)
         counts = ", ".join(f"{k} {v}" for k, v in demo.counts.items())
         self.stdout.write(self.style.SUCCESS(f"Demo district {demo.district} built in {time.monotonic() - started:.1f} s: {counts}"))
-        # Each domain adds its part of the loop to the same district: this week's homework, …
+        # Each domain adds its part of the loop to the same district: homework, fitness, exams.
         for label, build in self.domain_demos(demo):
             started = time.monotonic()
             result = build()
@@ -36,9 +36,15 @@ class Command(BaseCommand):
 
     @staticmethod
     def domain_demos(demo):
+        from tisheng.assessments.demo import build_assessment_demo
+        from tisheng.health.demo import build_health_demo
         from tisheng.homework.demo import build_homework_demo
 
-        return [("homework", lambda: build_homework_demo(demo.term))]
+        return [
+            ("homework", lambda: build_homework_demo(demo.term)),
+            ("fitness tests", lambda: build_health_demo(demo.district, demo.term)),
+            ("exams (analysed)", lambda: f"{len(build_assessment_demo(demo.district).assessments)} assessments"),
+        ]
 
     def print_logins(self):
         self.stdout.write(f"Password for every demo login / 所有演示账号的密码: {DEMO_PASSWORD}")

@@ -104,9 +104,11 @@ def replace_scores(paper: Paper, paper_scores: pl.DataFrame, item_scores: pl.Dat
         pl.lit(paper.pk, dtype=pl.Int64).alias("paper_id"), pl.lit(batch_id, dtype=pl.Int64).alias("batch_id")
     )
     bulk.insert_frame(PaperScore, rows, progress)
+    # In the order of the primary key (paper, student, item): the index grows at its end instead of being
+    # split all over, which makes the COPY several times faster for a paper of 100,000 pupils.
     items = item_scores.select(
         pl.lit(paper.pk, dtype=pl.Int64).alias("paper_id"), "student_id", "item_id", pl.col("score").cast(pl.Float64)
-    )
+    ).sort("student_id", "item_id")
     bulk.insert_frame(ItemScore, items, progress)
     Paper.objects.filter(pk=paper.pk).update(batch_id=batch_id, scored_at=timezone.now())
     if analyse:

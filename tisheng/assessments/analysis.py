@@ -150,18 +150,22 @@ def load(assessment: Assessment) -> Data:
             "item_id", "knowledgepoint_id")),
         schema={"item_id": pl.Int64, "kp": pl.Int64}, orient="row",
     ).join(item_ids.select("paper", "item", "item_id"), on="item_id").select("paper", "item", "kp")
+    # The big one (25 rows per pupil and paper): 32-bit ids and scores halve its memory; the core computes in
+    # double precision all the same (items.counted casts).
     raw_items = bulk.read_frame(
         f"""SELECT i.paper_id AS paper, i.student_id, i.item_id, i.score FROM {isc} i
             WHERE i.paper_id IN (SELECT id FROM {p} WHERE assessment_id = %s)""",
         [assessment.pk],
-        {"paper": pl.Int64, "student_id": pl.Int64, "item_id": pl.Int64, "score": pl.Float64},
+        {"paper": pl.Int32, "student_id": pl.Int32, "item_id": pl.Int32, "score": pl.Float32},
     )
-    sat = scores.filter(pl.col("status") == "sat").select("student_id", "paper", "school", "class")
+    sat = scores.filter(pl.col("status") == "sat").select("student_id", "paper", "school", "class").cast(pl.Int32)
     item_scores = (
-        raw_items.join(item_ids.select("item_id", "item", "full_mark"), on="item_id")
+        raw_items.join(item_ids.select("item_id", "item", "full_mark").cast(
+            {"item_id": pl.Int32, "item": pl.Int32, "full_mark": pl.Float32}), on="item_id")
         .join(sat, on=["student_id", "paper"])  # only students who sat count (a corrected status removes rows)
         .select("student_id", "paper", "item", "score", "full_mark", "school", "class")
     )
+    del raw_items
 
     from tisheng.assessments.models import Assessment as A  # noqa: N814 - the table of earlier assessments
 
@@ -259,19 +263,20 @@ def compute(assessment: Assessment, data: Data) -> Results:
             frame, stats_by = _materialise(con, f"{name}_stats", items.item_stats(
                 items_t, totals_by, by, upper_lower=r["upper_lower"], ebel_cuts=r["ebel_cuts"],
                 difficulty_cuts=r["difficulty_cuts"], ddof=r["ddof"]))
+            frame = _wide(frame)
             if scope == ResultScope.ALL:
-                dist = _run(con, items.item_score_distribution(items_t))
-                reliability = _run(con, items.paper_stats(items_t, totals_by, stats_by,
-                                                                      upper_lower=r["upper_lower"], ddof=r["ddof"]))
+                dist = _wide(_run(con, items.item_score_distribution(items_t)))
+                reliability = _wide(_run(con, items.paper_stats(items_t, totals_by, stats_by,
+                                                                upper_lower=r["upper_lower"], ddof=r["ddof"])))
                 frame = frame.join(_distribution(dist), on=["paper", "item"], how="left")
                 scope_stats = _with_reliability(scope_stats, reliability)
             item_frames.append(_item_rows(assessment, data, frame, scope))
         if not data.item_kp.is_empty():
-            kp_t = engine.register(con, "item_kp", data.item_kp)
+            kp_t = engine.register(con, "item_kp", data.item_kp.cast({"paper": pl.Int32, "item": pl.Int32}))
             for by, scope in (((), ResultScope.ALL), (("school",), ResultScope.SCHOOL), (("school", "class"), ResultScope.CLASS)):
-                frame = _run(con, items.kp_mastery(items_t, kp_t, by=by))
+                frame = _wide(_run(con, items.kp_mastery(items_t, kp_t, by=by)))
                 kp_frames.append(_kp_rows(assessment, data, frame, scope))
-            student_kp = _run(con, items.kp_mastery(items_t, kp_t, by=("student_id",)))
+            student_kp = _wide(_run(con, items.kp_mastery(items_t, kp_t, by=("student_id",))))
         else:
             student_kp = None
     else:
@@ -306,6 +311,12 @@ def _run(con, expr) -> pl.DataFrame:
             _SQL.clear()
         sql = _SQL[op] = str(con.compile(expr))
     return con.con.sql(sql).pl().cast(expr.schema().to_polars(), strict=False)
+
+
+def _wide(frame: pl.DataFrame) -> pl.DataFrame:
+    """Ids back to 64 bits (the item scores are read narrow) to join with the other frames."""
+    return frame.with_columns(pl.col(c).cast(pl.Int64) for c in ("paper", "item", "student_id", "school", "class", "kp")
+                              if c in frame.columns)
 
 
 def _materialise(con, name: str, expr) -> tuple[pl.DataFrame, object]:

@@ -93,9 +93,10 @@ class Layout:
 
 
 def _words(cells: list[str]) -> int:
+    """How many different header words a row holds (a metric row repeats 分数 under every subject: one word)."""
     known = {_key(w) for group in (IDENTITY, TOTALS, LONG) for words in group.values() for w in words}
     known |= {_key(w) for w in EXAM_NUMBERS}
-    return sum(1 for c in cells if _key(c) in known)
+    return len({_key(c) for c in cells if _key(c) in known})
 
 
 def _items(cells: list[str]) -> int:

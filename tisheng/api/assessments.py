@@ -256,7 +256,7 @@ class StudentResultOut(Schema):
 
 class StudentResultFilter(Schema):
     class_id: int | None = Field(None, alias="class", description="班级编号 · class id")
-    paper: int | None = Field(None, description="试卷编号；不填为总分 · paper id, the total when empty")
+    paper: int | None = Field(None, description="试卷编号；不填为总分（只看本学科者为本学科试卷）· paper id; empty: the total, or the own subject's paper for a subject-group leader")
 
 
 @router.get("/assessments/{int:assessment_id}/students", response=list[StudentResultOut],
@@ -264,7 +264,8 @@ class StudentResultFilter(Schema):
 @paginate(PageNumberPagination)
 def assessment_students(request, assessment_id: int, filters: Query[StudentResultFilter]):
     assessment = _assessment(request, assessment_id)
-    qs = queries.student_results(request.auth, assessment).filter(paper_id=filters.paper).select_related("student")
+    paper = filters.paper if filters.paper is not None else queries.default_paper_id(request.auth, assessment)
+    qs = queries.student_results(request.auth, assessment).filter(paper_id=paper).select_related("student")
     if filters.class_id:
         qs = qs.filter(school_class=get_for_user(request.auth, SchoolClass, pk=filters.class_id))
     return qs.order_by("school_id", "school_class_id", "student__student_no")

@@ -71,6 +71,23 @@ def sees_exams_scope(s: Scope) -> bool:
     return bool(exam_district_ids(s) or exam_school_ids(s) or s.grades or s.subject_grades or s.class_ids)
 
 
+def only_subjects(user) -> set[int]:
+    """The subjects of a user whose exam scope is subject-bound only (a subject-group leader); else empty."""
+    s = Scope.of(user)
+    if exam_district_ids(s) or exam_school_ids(s) or s.grades or s.class_ids:
+        return set()
+    return {subject for _school, subject, _grade in s.subject_grades}
+
+
+def default_paper_id(user, assessment) -> int | None:
+    """What a results page or API call shows without ``paper``: the total (None), except for a subject-bound
+    scope, which has no total to see and gets its subject's paper."""
+    subjects = only_subjects(user)
+    if not subjects:
+        return None
+    return papers(user, assessment).filter(subject_id__in=subjects).order_by("pk").values_list("pk", flat=True).first()
+
+
 def sees_exams(user) -> bool:
     """Staff who work with exam results (the pages' 403 for the others)."""
     return sees_exams_scope(Scope.of(user))

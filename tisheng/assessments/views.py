@@ -64,9 +64,13 @@ def _assessment(request, pk) -> Assessment:
 
 
 def _paper_choice(request, assessment, papers) -> Paper | None:
-    """The paper a page shows (``?paper=``), None for the total of all papers."""
+    """The paper a page shows (``?paper=``), None for the total of all papers. A subject-group leader sees
+    only their subject's scores, so has no total to see: they get their subject's paper."""
     wanted = request.GET.get("paper")
-    return next((p for p in papers if str(p.pk) == wanted), None)
+    chosen = next((p for p in papers if str(p.pk) == wanted), None)
+    if chosen is None and (default := queries.default_paper_id(request.user, assessment)):
+        return next((p for p in papers if p.pk == default), None)
+    return chosen
 
 
 # --- list and setting up ------------------------------------------------------------------------------------

@@ -42,10 +42,15 @@ def test_index_offers_the_kinds_of_the_users_roles(client_for):
     assert "班级名单" in head and "学校花名册概况" not in head
 
 
-@pytest.mark.parametrize("role", ["parent", "teacher", "subject_leader"])
+@pytest.mark.parametrize("role", ["parent", "subject_leader"])
 def test_roles_without_reports_are_refused(client_for, role):
     assert client_for(role).get(reverse("reports:index")).status_code == 403
     assert client_for(role).get(reverse("reports:request", args=[OVERVIEW])).status_code == 403
+
+
+def test_a_teacher_has_the_class_reports_but_not_the_school_overview(client_for):
+    assert client_for("teacher").get(reverse("reports:index")).status_code == 200
+    assert client_for("teacher").get(reverse("reports:request", args=[OVERVIEW])).status_code == 403
 
 
 def test_an_unknown_kind_is_404(client_for):

@@ -138,11 +138,12 @@ def choose_actors(n_teachers: int, n_parents: int, n_conflicts: int, seed: int) 
                  "grade": a["school_class__grade"]} for a in pool[:n_teachers]]
     enrolled = ClassMembership.objects.filter(term=term, left_on__isnull=True, student__active=True).values("student_id")
     users = dict(User.objects.filter(person__isnull=False).values_list("person_id", "pk"))
-    parents, seen = [], set()
+    parents, seen_users, seen_pupils = [], set(), set()
     for g in Guardianship.objects.filter(student_id__in=enrolled).values("guardian_id", "student_id").order_by("student_id"):
         user = users.get(g["guardian_id"])
-        if user and user not in seen and g["student_id"] not in seen:  # one parent per pupil, one pupil per parent
-            seen |= {user, g["student_id"]}
+        if user and user not in seen_users and g["student_id"] not in seen_pupils:  # one parent ↔ one pupil
+            seen_users.add(user)
+            seen_pupils.add(g["student_id"])
             parents.append({"user": user, "student": g["student_id"]})
     rng.shuffle(parents)
     return Actors(teachers, parents[:n_parents], pairs)

@@ -76,8 +76,12 @@ def _save(plan: Plan, user, reason: str) -> None:
 
 
 def _locked(plan: Plan, version: int) -> Plan:
-    """The plan read again under a row lock; Conflict when its version is no longer ``version``."""
-    current = Plan.objects.select_for_update().select_related("school_class__school", "subject").get(pk=plan.pk)
+    """The plan read again under a row lock; Conflict when its version is no longer ``version``.
+
+    Only the plan's row is locked (``of``): PostgreSQL would otherwise lock the joined school and subject rows
+    too, and every save of a school's (or a subject's) plans would wait for the others, or deadlock."""
+    current = (Plan.objects.select_for_update(of=("self",)).select_related("school_class__school", "subject")
+               .get(pk=plan.pk))
     if current.version != version:
         raise Conflict(current)
     return current

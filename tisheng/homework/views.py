@@ -520,7 +520,9 @@ def posting(request, pk, day):
         "subject", "teacher__person"))
     load = _load_rows([{"class_id": pk, "date": i.date, "kind": i.kind, "layer": i.layer, "minutes": i.minutes}
                        for i in items]).get((pk, day), {"written": 0, "practical": 0})
-    children = [sid for sid, c in queries.child_classes(user).items() if c.pk == pk]
+    # the button to answer is shown while answers for the day are open
+    children = [sid for sid, c in queries.child_classes(user).items() if c.pk == pk] if actions.feedback_open(
+        school_class, day) else []
     return _page(
         request, "homework/posting.html", "today", school_class=school_class, day=day, posted=items, load=load,
         limit=SchoolRules(school_class.school).written_limit(school_class.grade, day),

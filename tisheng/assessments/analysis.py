@@ -152,18 +152,22 @@ def load(assessment: Assessment) -> Data:
     ).join(item_ids.select("paper", "item", "item_id"), on="item_id").select("paper", "item", "kp")
     # The big one (25 rows per pupil and paper): 32-bit ids and scores halve its memory; the core computes in
     # double precision all the same (items.counted casts).
-    raw_items = bulk.read_frame(
-        f"""SELECT i.paper_id AS paper, i.student_id, i.item_id, i.score FROM {isc} i
-            WHERE i.paper_id IN (SELECT id FROM {p} WHERE assessment_id = %s)""",
-        [assessment.pk],
-        {"paper": pl.Int32, "student_id": pl.Int32, "item_id": pl.Int32, "score": pl.Float32},
-    )
+    # Paper by paper: the text of one paper's rows in flight at a time, not the assessment's.
+    raw_items = pl.concat([
+        bulk.read_frame(
+            f"SELECT i.paper_id AS paper, i.student_id, i.item_id, i.score FROM {isc} i WHERE i.paper_id = %s",
+            [paper_id], {"paper": pl.Int32, "student_id": pl.Int32, "item_id": pl.Int32, "score": pl.Float32},
+        )
+        for paper_id in papers
+    ]) if papers else pl.DataFrame(schema={"paper": pl.Int32, "student_id": pl.Int32, "item_id": pl.Int32,
+                                           "score": pl.Float32})
     sat = scores.filter(pl.col("status") == "sat").select("student_id", "paper", "school", "class").cast(pl.Int32)
     item_scores = (
-        raw_items.join(item_ids.select("item_id", "item", "full_mark").cast(
+        raw_items.lazy().join(item_ids.lazy().select("item_id", "item", "full_mark").cast(
             {"item_id": pl.Int32, "item": pl.Int32, "full_mark": pl.Float32}), on="item_id")
-        .join(sat, on=["student_id", "paper"])  # only students who sat count (a corrected status removes rows)
+        .join(sat.lazy(), on=["student_id", "paper"])  # only students who sat count (a corrected status removes rows)
         .select("student_id", "paper", "item", "score", "full_mark", "school", "class")
+        .collect()
     )
     del raw_items
 

@@ -515,11 +515,17 @@ def score_one(record: Mapping[str, object], tables: Nsphs2014Tables | None = Non
 _CELL = "__cell"
 _NO_TABLE = "__no_table"
 _BMI_TENTHS = "__bmi_tenths"
+_OK = "__ok"
 
 
 def _code(column: str) -> str:
     """Name of the helper column holding the problem code of an input column."""
     return f"__problem_{column}"
+
+
+def _fine(name: str) -> str:
+    """Name of the helper column saying whether an input (or a slot's result) is usable or not needed."""
+    return f"__fine_{name}"
 
 
 def _at(name: str) -> str:
@@ -597,7 +603,8 @@ class _Steps:
         found = pl.lit(below).gather(pl.col(bucket)) + reaches_candidate.cast(pl.UInt32)
         return (
             key.fill_null(-math.inf).alias(key_column),
-            ((pl.col(key_column) - start) * per_width).floor().clip(0, below.len() - 1).cast(pl.UInt32).alias(bucket),
+            # clipped to >= 0 first, the cast to an integer rounds down
+            ((pl.col(key_column) - start) * per_width).clip(0, below.len() - 1).cast(pl.UInt32).alias(bucket),
             (pl.col(_CELL) * (len(self.thresholds) + 1) + found).alias(_at(name)),
         )
 
@@ -679,22 +686,27 @@ def score_students(frame: pl.DataFrame, tables: Nsphs2014Tables | None = None) -
     # The default (streaming) engine is slower on this wide query.
     scored = query.collect(engine="in-memory")
 
-    # The reason ("run_50m missing; height_cm must be > 0", as score_one writes it). Building
-    # strings is the slowest step here, so it is done only for the rows that are not "ok".
-    not_ok = (scored["status"] != "ok").arg_true()
-    reason = (
-        pl.repeat(None, scored.height, dtype=pl.String, eager=True)
-        .scatter(not_ok, _reasons(scored[not_ok], tables))
-        .alias("reason")
+    # Status and reason of the rows that are not "ok", worked out on those rows alone: building the
+    # reason strings is the slowest step here.
+    not_ok = scored["status"].is_null().arg_true()
+    why = _not_ok(scored.select(GRADE, SEX, _CELL, *tables.input_columns)[not_ok], tables)
+    status = scored["status"].scatter(not_ok, why["status"])
+    reason = pl.repeat(None, scored.height, dtype=pl.String, eager=True).scatter(not_ok, why["reason"])
+    scores = scored.select(
+        *(pl.col(c).cast(t) for c, t in schema.items() if c not in ("status", "reason")),
+        status.alias("status"),
+        reason.alias("reason"),
     )
-    scores = scored.select(*(pl.col(c).cast(t) for c, t in schema.items() if c != "reason"), reason)
     return pl.concat([frame.drop([c for c in schema if c in frame.columns]), scores], how="horizontal")
 
 
-def _reasons(rows: pl.DataFrame, tables: Nsphs2014Tables) -> pl.Series:
-    """The ``reason`` of scored rows that are not "ok": why the row has no table at all (written once
-    per distinct grade and sex), else the problem of every unusable input in column order."""
-    no_table = rows.filter(pl.col(_CELL).is_null()).select(GRADE, SEX).unique()
+def _not_ok(rows: pl.DataFrame, tables: Nsphs2014Tables) -> pl.DataFrame:
+    """``status`` and ``reason`` of rows that are not "ok", as score_one gives them: "incomplete" when
+    required values are only missing, else "invalid"; the reason names the problem of every unusable
+    input in column order ("run_50m missing; height_cm must be > 0"), or why the row has no table at
+    all (written once per distinct grade and sex)."""
+    codes = rows.select(GRADE, SEX, _CELL, *_column_problems(tables))
+    no_table = codes.filter(pl.col(_CELL).is_null()).select(GRADE, SEX).unique()
     no_table = no_table.with_columns(
         pl.Series(_NO_TABLE, [_no_table_reason(grade, sex) for grade, sex in no_table.iter_rows()], dtype=pl.String)
     )
@@ -704,8 +716,13 @@ def _reasons(rows: pl.DataFrame, tables: Nsphs2014Tables) -> pl.Series:
         separator="; ",
         ignore_nulls=True,
     )
-    with_no_table = rows.join(no_table, on=[GRADE, SEX], how="left", nulls_equal=True, maintain_order="left")
-    return with_no_table.select(pl.coalesce(_NO_TABLE, problems)).to_series()
+    only_missing = pl.max_horizontal(_code(c) for c in tables.input_columns) == 1 + PROBLEMS.index("missing")
+    status = tables.output_schema["status"]
+    with_no_table = codes.join(no_table, on=[GRADE, SEX], how="left", nulls_equal=True, maintain_order="left")
+    return with_no_table.select(
+        pl.when(only_missing).then(pl.lit("incomplete", dtype=status)).otherwise(pl.lit("invalid", dtype=status)).alias("status"),
+        pl.coalesce(_NO_TABLE, problems).alias("reason"),
+    )
 
 
 def _prepare(frame: pl.DataFrame, tables: Nsphs2014Tables) -> pl.DataFrame:
@@ -725,115 +742,197 @@ def _prepare(frame: pl.DataFrame, tables: Nsphs2014Tables) -> pl.DataFrame:
     )
 
 
+def _usable(column: str, value: pl.Expr, tables: Nsphs2014Tables) -> pl.Expr:
+    """Whether ``value`` is usable as ``column`` (null when it is missing): :func:`_problem_code` is 0."""
+    if column in tables.positive_columns:
+        return value > 0
+    if column in _MAY_BE_NEGATIVE:
+        return value.is_not_null()
+    return value >= 0
+
+
+def _problem_code(column: str, value: pl.Expr, tables: Nsphs2014Tables) -> pl.Expr:
+    """0 when ``value`` is usable as ``column``, else 1 + the index in PROBLEMS of why not (the same
+    checks in the same order as score_one's _problem)."""
+    cases = [(value.is_null(), 1 + PROBLEMS.index("missing"))]
+    if column in tables.positive_columns:
+        cases.append((value <= 0, 1 + PROBLEMS.index("must be > 0")))
+    if column not in _MAY_BE_NEGATIVE:
+        cases.append((value < 0, 1 + PROBLEMS.index("must be >= 0")))
+    return _first_match(cases, default=0)
+
+
+@dataclass(frozen=True)
+class _Cells:
+    """The (grade, sex) cells of the tables: cell = (grade - first grade) × number of sexes + sex."""
+
+    groups: tuple[GroupRules | None, ...]  # None where the (grade, sex) has no table
+    grades: range
+    sexes: tuple[str, ...]
+
+    @classmethod
+    def of(cls, tables: Nsphs2014Tables) -> _Cells:
+        grades = range(min(g for g, _ in tables.groups), max(g for g, _ in tables.groups) + 1)
+        sexes = tuple(sorted({s for _, s in tables.groups}))
+        return cls(tuple(tables.groups.get((g, s)) for g in grades for s in sexes), grades, sexes)
+
+    def of_row(self) -> pl.Expr:
+        """Each row's cell, null when its grade and sex have no table."""
+        ids = pl.Series([i if group else None for i, group in enumerate(self.groups)], dtype=pl.UInt32)
+        sex = _first_match([(pl.col(SEX) == s, i) for i, s in enumerate(self.sexes)])
+        on_grid = pl.col(GRADE).is_between(self.grades.start, self.grades.stop - 1)
+        return pl.lit(ids).gather(pl.when(on_grid).then((pl.col(GRADE) - self.grades.start) * len(self.sexes) + sex))
+
+    def per_row(self, value_of: Callable[[GroupRules], object], dtype: pl.DataType) -> pl.Expr:
+        """``value_of(group)`` for each row's cell (null where the row has no table)."""
+        values = [None if group is None else value_of(group) for group in self.groups]
+        return pl.lit(pl.Series(values, dtype=dtype)).gather(pl.col(_CELL))
+
+    def rule(self, i: int, key: str) -> ItemRule | None:
+        """The rule of item ``key`` in cell ``i``; None where the cell does not test it."""
+        group = self.groups[i]
+        return next((rule for rule in group.items if rule.key == key), None) if group else None
+
+
+def _slots(cells: _Cells, keys: Sequence[str], tables: Nsphs2014Tables, bonus: bool) -> list[tuple[str, ...]]:
+    """Items grouped into slots that one lookup serves: no cell tests two items of a slot (for
+    ``bonus``: gives 附加分 for two), and a slot's items share direction and input checks. So a row
+    searches its slots (6, and 2 for 附加分), not every item (10 and 5): 一分钟跳绳 (grades 1–6)
+    shares with 立定跳远 (7–9), 50米×8往返跑 with 1000 m and 800 m, and so on."""
+
+    def tested(i: int, key: str) -> bool:
+        rule = cells.rule(i, key)
+        return rule is not None and (bool(rule.bonus_rows) or not bonus)
+
+    def kind(key: str) -> tuple[bool, bool, bool]:
+        rule = next(rule for i in range(len(cells.groups)) if (rule := cells.rule(i, key)))
+        return rule.higher_better, key in tables.positive_columns, key in _MAY_BE_NEGATIVE
+
+    slots: list[list[str]] = []
+    for key in keys:
+        fits = (
+            slot
+            for slot in slots
+            if kind(slot[0]) == kind(key)
+            and not any(tested(i, key) and tested(i, other) for other in slot for i in range(len(cells.groups)))
+        )
+        slot = next(fits, None)
+        if slot is None:
+            slots.append([key])
+        else:
+            slot.append(key)
+    return [tuple(slot) for slot in slots]
+
+
 def _row_stages(tables: Nsphs2014Tables) -> tuple[tuple[pl.Expr, ...], ...]:
     """The expressions :func:`score_students` applies to all rows, as successive ``with_columns`` stages.
 
-    Each stage names its results and later stages refer to them by name: cell -> input problems ->
-    lookup positions and BMI in tenths -> item scores, 附加分 and BMI band -> sums -> 学年总分, level
-    and status. Sums skip nothing: a row is only given a total when every required input was usable,
+    Each stage names its results and later stages refer to them by name: cell -> slot values (each
+    row's result for each slot, see :func:`_slots`) -> their problems and lookup keys -> bucket ->
+    position (:class:`_Steps`) -> item scores, 附加分 and BMI band -> sums -> 学年总分, level and
+    status. Sums skip nothing: a row is only given a total when every required input was usable,
     so the helper columns summed hold 0 for items the cell does not test and any value (even null)
     for unusable inputs; horizontal sums over nulls would be many times slower.
     """
     schema = tables.output_schema
-    grades = range(min(g for g, _ in tables.groups), max(g for g, _ in tables.groups) + 1)
-    sexes = sorted({s for _, s in tables.groups})
-    # Cell = (grade - first grade) × number of sexes + sex; null when the (grade, sex) has no table.
-    cells = [tables.groups.get((grade, sex)) for grade in grades for sex in sexes]
-    cell_ids = pl.Series([i if group else None for i, group in enumerate(cells)], dtype=pl.UInt32)
-    sex_number = _first_match([(pl.col(SEX) == sex, i) for i, sex in enumerate(sexes)])
-    on_grid = pl.col(GRADE).is_between(grades.start, grades.stop - 1)
-    cell_of_row = pl.lit(cell_ids).gather(pl.when(on_grid).then((pl.col(GRADE) - grades.start) * len(sexes) + sex_number))
+    cells = _Cells.of(tables)
+    n_cells = len(cells.groups)
     cell = pl.col(_CELL)
-
-    def per_cell(values: Iterable[object], dtype: pl.DataType) -> pl.Expr:
-        """One value per cell, read for every row (null where the row has no table)."""
-        return pl.lit(pl.Series(list(values), dtype=dtype)).gather(cell)
-
-    def rules_of(key: str) -> list[ItemRule | None]:
-        """The item's rule in each cell; None where the cell does not test it."""
-        return [next((r for r in group.items if r.key == key), None) if group else None for group in cells]
-
-    # 1. The problem code of each input: 0 when usable or not required, else 1 + its index in
-    #    PROBLEMS (the same checks in the same order as score_one's _problem).
-    missing = 1 + PROBLEMS.index("missing")
-    codes = []
-    for column in tables.input_columns:
-        value = pl.col(column)
-        cases = [(value.is_null(), missing)]
-        if column in tables.positive_columns:
-            cases.append((value <= 0, 1 + PROBLEMS.index("must be > 0")))
-        if column not in _MAY_BE_NEGATIVE:
-            cases.append((value < 0, 1 + PROBLEMS.index("must be >= 0")))
-        if column in (HEIGHT, WEIGHT):
-            required = cell.is_not_null()
-        else:
-            required = per_cell((rule is not None for rule in rules_of(column)), pl.Boolean)
-        codes.append(pl.when(required).then(_first_match(cases, default=0)).otherwise(0).cast(pl.UInt8).alias(_code(column)))
-
-    # 2. Each result's position in its lookup tables (three stages, _Steps.stages). Times are negated
-    #    so that better is always larger: -t <= -v + g ⇔ v - g <= t, which is _reaches (negating a
-    #    float is exact). 附加分 looks up how far the result is past the cell's 100-point threshold,
-    #    computed as _beyond_100 does.
-    # 3. The lookups: item score and 附加分 (null unless the input is usable), and score × weight %
-    #    and 附加分 again for the sums (0 where the cell does not test the item).
-    keys, buckets, positions, lookups = [], [], [], []
+    values, codes, keys, buckets, positions, lookups = [], [], [], [], [], []
 
     def find(name: str, steps: _Steps, key: pl.Expr) -> None:
         for stage, expr in zip((keys, buckets, positions), steps.stages(name, key)):
             stage.append(expr)
 
-    for key in tables.item_keys:
-        rules = rules_of(key)
-        higher_better = next(rule for rule in rules if rule).higher_better
-        sign = 1 if higher_better else -1
-        result = pl.col(key)
-        usable = pl.col(_code(key)) == 0
-        steps = _Steps(tuple(sorted({sign * t for rule in rules if rule for _, t in rule.rows})), len(cells))
+    def slot_value(name: str, slot: Sequence[str], tested: Callable[[GroupRules, str], bool]) -> pl.Expr:
+        """Each row's result for the slot: the column of the slot's item its cell tests."""
+        *others, last = slot
+        cases = [(cells.per_row(lambda g, key=key: tested(g, key), pl.Boolean), pl.col(key)) for key in others]
+        return (_first_match(cases, pl.col(last)) if cases else pl.col(last)).alias(f"__value_{name}")
 
-        def score_at(i: int, reached: float | None, rules=rules, sign=sign) -> int | None:
-            return None if rules[i] is None else _best_score(rules[i].rows, sign, reached)
+    def direction(slot: Sequence[str]) -> bool:
+        return next(rule for i in range(n_cells) if (rule := cells.rule(i, slot[0]))).higher_better
 
-        def points_at(i: int, reached: float | None, rules=rules, sign=sign) -> int:
-            return 0 if rules[i] is None else rules[i].weight_pct * _best_score(rules[i].rows, sign, reached)
-
-        find(key, steps, sign * result + FLOAT_GUARD)
-        lookups += [
-            pl.when(usable).then(pl.lit(steps.table(score_at, schema[f"{key}_score"])).gather(pl.col(_at(key))))
-            .alias(f"{key}_score"),
-            pl.lit(steps.table(points_at, pl.Int64)).gather(pl.col(_at(key))).alias(_points(key)),
-        ]
-        if key not in tables.bonus_item_keys:
-            continue
-        bonus_rules = [rule if rule and rule.bonus_rows else None for rule in rules]
-        threshold_100 = per_cell((rule and rule.threshold_100 for rule in bonus_rules), pl.Float64)
-        beyond = result - threshold_100 if higher_better else threshold_100 - result
-        bonus_steps = _Steps(tuple(sorted({t for rule in bonus_rules if rule for _, t in rule.bonus_rows})), len(cells))
-
-        def bonus_at(i: int, reached: float | None, bonus_rules=bonus_rules) -> int | None:
-            return None if bonus_rules[i] is None else _best_score(bonus_rules[i].bonus_rows, 1, reached)
-
-        name = f"{key}_bonus"
-        bonus = pl.lit(bonus_steps.table(bonus_at, schema[name])).gather(pl.col(_at(name)))
-        find(name, bonus_steps, beyond + FLOAT_GUARD)
-        lookups += [pl.when(usable).then(bonus).alias(name), bonus.fill_null(0).alias(_points(name))]
-    bmi_usable = (pl.col(_code(HEIGHT)) == 0) & (pl.col(_code(WEIGHT)) == 0) & cell.is_not_null()
+    # 1. Height and weight: usable or not, and BMI in tenths.
+    values += [_usable(c, pl.col(c), tables).alias(_fine(c)) for c in (HEIGHT, WEIGHT)]
+    bmi_usable = pl.col(_fine(HEIGHT)) & pl.col(_fine(WEIGHT)) & cell.is_not_null()
     bmi = _bmi(pl.col(HEIGHT), pl.col(WEIGHT))
-    buckets.append(pl.when(bmi_usable).then((bmi * 10 + 0.5 + FLOAT_GUARD).floor().cast(pl.Int64)).alias(_BMI_TENTHS))
+    keys.append(pl.when(bmi_usable).then((bmi * 10 + 0.5 + FLOAT_GUARD).floor().cast(pl.Int64)).alias(_BMI_TENTHS))
+
+    # 2. Item scores. Per slot: the result, its problem code (0 when usable or the cell tests none of
+    #    the slot's items), its position in the lookup tables; then each item's score (null unless
+    #    the cell tests it and the input is usable) and score × weight % for the sum. Times are
+    #    negated so that better is always larger: -t <= -v + g ⇔ v - g <= t, which is _reaches
+    #    (negating a float is exact).
+    item_slots = _slots(cells, tables.item_keys, tables, bonus=False)
+    for number, slot in enumerate(item_slots):
+        name = f"slot{number}"
+        sign = 1 if direction(slot) else -1
+        value = pl.col(f"__value_{name}")
+        rules = [[cells.rule(i, key) for key in slot] for i in range(n_cells)]
+        rule_of = [next((rule for rule in in_cell if rule), None) for in_cell in rules]  # at most one
+        steps = _Steps(tuple(sorted({sign * t for rule in rule_of if rule for _, t in rule.rows})), n_cells)
+        values.append(slot_value(name, slot, lambda g, key: any(r.key == key for r in g.items)))
+        required = cells.per_row(lambda g: any(r.key in slot for r in g.items), pl.Boolean)
+        codes.append((_usable(slot[0], value, tables) | ~required).alias(_fine(name)))
+        find(name, steps, (value if sign == 1 else -value) + FLOAT_GUARD)
+        at, usable = pl.col(_at(name)), pl.col(_fine(name))
+        for key in slot:
+
+            def score_at(i: int, reached: float | None, key: str = key) -> int | None:
+                rule = cells.rule(i, key)
+                return None if rule is None else _best_score(rule.rows, sign, reached)
+
+            lookups.append(pl.when(usable).then(pl.lit(steps.table(score_at, schema[f"{key}_score"])).gather(at)).alias(f"{key}_score"))
+
+        def points_at(i: int, reached: float | None, rule_of=rule_of) -> int:
+            rule = rule_of[i]
+            return 0 if rule is None else rule.weight_pct * _best_score(rule.rows, sign, reached)
+
+        lookups.append(pl.lit(steps.table(points_at, pl.Int64)).gather(at).alias(_points(name)))
+
+    # 3. 附加分, the same way per 附加分 slot, looking up how far the result is past the cell's
+    #    100-point threshold (computed as _beyond_100 does).
+    bonus_slots = _slots(cells, tables.bonus_item_keys, tables, bonus=True)
+    for number, slot in enumerate(bonus_slots):
+        name = f"bonus_slot{number}"
+        value = pl.col(f"__value_{name}")
+        rule_of = [next((r for key in slot if (r := cells.rule(i, key)) and r.bonus_rows), None) for i in range(n_cells)]
+        threshold_100 = cells.per_row(lambda g: next((r.threshold_100 for r in g.items if r.key in slot and r.bonus_rows), None), pl.Float64)
+        beyond = value - threshold_100 if direction(slot) else threshold_100 - value
+        steps = _Steps(tuple(sorted({t for rule in rule_of if rule for _, t in rule.bonus_rows})), n_cells)
+        values.append(slot_value(name, slot, lambda g, key: any(r.key == key and r.bonus_rows for r in g.items)))
+        codes.append(_usable(slot[0], value, tables).alias(_fine(name)))
+        find(name, steps, beyond + FLOAT_GUARD)
+        at, usable = pl.col(_at(name)), pl.col(_fine(name))
+        for key in slot:
+
+            def bonus_at(i: int, reached: float | None, key: str = key) -> int | None:
+                rule = cells.rule(i, key)
+                return None if rule is None or not rule.bonus_rows else _best_score(rule.bonus_rows, 1, reached)
+
+            lookups.append(pl.when(usable).then(pl.lit(steps.table(bonus_at, schema[f"{key}_bonus"])).gather(at)).alias(f"{key}_bonus"))
+
+        def points_at(i: int, reached: float | None, rule_of=rule_of) -> int:
+            rule = rule_of[i]
+            return 0 if rule is None else _best_score(rule.bonus_rows, 1, reached)
+
+        lookups.append(pl.lit(steps.table(points_at, pl.Int64)).gather(at).alias(_points(name)))
 
     # 4. BMI band (limits inclusive, in tenths), read from a table of every BMI in tenths from just
     #    below the lowest lower limit to the highest one, per cell; BMIs outside are clipped into it.
     bmi_tenths = pl.col(_BMI_TENTHS)
-    lower_limits = [b.min_tenths for g in cells if g for b in g.bmi_bands if b.min_tenths is not None]
+    lower_limits = [b.min_tenths for g in cells.groups if g for b in g.bmi_bands if b.min_tenths is not None]
     bmi_line = range(min(lower_limits) - 1, max(lower_limits) + 1)
-    positions.append(
+    buckets.append(
         (cell * len(bmi_line) + bmi_tenths.clip(bmi_line.start, bmi_line.stop - 1) - bmi_line.start).alias(_at("bmi"))
     )
 
     def band_field(field: Callable[[BmiBand, GroupRules], object], dtype: pl.DataType) -> pl.Expr:
-        values = [None if g is None else field(_band_at(g.bmi_bands, tenths), g) for g in cells for tenths in bmi_line]
-        return pl.lit(pl.Series(values, dtype=dtype)).gather(pl.col(_at("bmi")))
+        table = [None if g is None else field(_band_at(g.bmi_bands, t), g) for g in cells.groups for t in bmi_line]
+        return pl.lit(pl.Series(table, dtype=dtype)).gather(pl.col(_at("bmi")))
 
-    lookups += [
+    positions += [
         _from_tenths(bmi_tenths).alias("bmi"),
         band_field(lambda band, _: band.band_zh, schema["bmi_band"]).alias("bmi_band"),
         band_field(lambda band, _: band.band_en, schema["bmi_band_en"]).alias("bmi_band_en"),
@@ -841,40 +940,50 @@ def _row_stages(tables: Nsphs2014Tables) -> tuple[tuple[pl.Expr, ...], ...]:
         band_field(lambda band, group: band.score * group.bmi_weight_pct, pl.Int64).alias(_points("bmi")),
     ]
 
-    # 5. 标准分 in tenths from Σ score × weight % (hundredths of a point), 附加分, and the worst
-    #    problem of the row's inputs (null without a table).
-    points = functools.reduce(operator.add, (pl.col(_points(key)) for key in (*tables.item_keys, "bmi")))
-    bonus = functools.reduce(operator.add, (pl.col(_points(f"{key}_bonus")) for key in tables.bonus_item_keys))
+    # 5. 标准分 in tenths from Σ score × weight % (hundredths of a point), 附加分, and whether every
+    #    input the row needs is usable (false or null when not, or when the row has no table).
+    item_names = [f"slot{n}" for n in range(len(item_slots))]
+    points = functools.reduce(operator.add, (pl.col(_points(name)) for name in (*item_names, "bmi")))
+    bonus = functools.reduce(operator.add, (pl.col(_points(f"bonus_slot{n}")) for n in range(len(bonus_slots))))
     sums = [
         _round_half_up_tenths(points).clip(upper_bound=tables.standard_max * 10).alias("__standard_tenths"),
         bonus.clip(upper_bound=tables.bonus_max).alias("__bonus"),
-        pl.when(cell.is_not_null())
-        .then(pl.max_horizontal(pl.col(_code(c)) for c in tables.input_columns))
-        .alias("__worst_problem"),
+        functools.reduce(operator.and_, (pl.col(_fine(c)) for c in (HEIGHT, WEIGHT, *item_names)), cell.is_not_null())
+        .alias(_OK),
     ]
 
     # 6. 学年总分 = 标准分 + 附加分 (capped) and its level (read from a table of every possible total),
-    #    only when every required input was usable; otherwise the status says why not ("incomplete"
-    #    when values are only missing; "invalid" also when the row has no table).
-    worst = pl.col("__worst_problem")
-    ok = worst == 0
+    #    only when every required input was usable. The status of the other rows (and their reason)
+    #    is worked out on those rows alone (_not_ok).
+    ok = pl.col(_OK)
     total_tenths = (pl.col("__standard_tenths") + pl.col("__bonus") * 10).clip(upper_bound=tables.total_max * 10)
     levels = [_level_of_tenths(tenths, tables) for tenths in range(tables.total_max * 10 + 1)]
     level_of_total = {
         column: pl.lit(pl.Series([getattr(level, column) for level in levels], dtype=schema[name])).gather(total_tenths)
         for column, name in (("level_zh", "level"), ("level_en", "level_en"))
     }
-    status = {name: pl.lit(name, dtype=schema["status"]) for name in STATUSES}
     totals = [
         pl.when(ok).then(_from_tenths(pl.col("__standard_tenths"))).alias("standard_score"),
         pl.when(ok).then(pl.col("__bonus")).alias("bonus"),
         pl.when(ok).then(_from_tenths(total_tenths)).alias("total"),
         pl.when(ok).then(level_of_total["level_zh"]).alias("level"),
         pl.when(ok).then(level_of_total["level_en"]).alias("level_en"),
-        _first_match([(ok, status["ok"]), (worst == missing, status["incomplete"])], status["invalid"]).alias("status"),
+        pl.when(ok).then(pl.lit("ok", dtype=schema["status"])).alias("status"),
     ]
-    stages = ([cell_of_row.alias(_CELL)], codes + keys, buckets, positions, lookups, sums, totals)
+    stages = ([cells.of_row().alias(_CELL)], values, codes + keys, buckets, positions, lookups, sums, totals)
     return tuple(tuple(stage) for stage in stages)
+
+
+def _column_problems(tables: Nsphs2014Tables) -> tuple[pl.Expr, ...]:
+    """The problem code of every input column (null where the row's cell does not require it), for
+    the reasons of rows that are not "ok"."""
+    cells = _Cells.of(tables)
+    return tuple(
+        pl.when(cells.per_row(lambda g, c=column: c in g.required_columns(), pl.Boolean))
+        .then(_problem_code(column, pl.col(column), tables))
+        .alias(_code(column))
+        for column in tables.input_columns
+    )
 
 
 # ==================================================================================================

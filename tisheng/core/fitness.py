@@ -703,26 +703,32 @@ def score_students(frame: pl.DataFrame, tables: Nsphs2014Tables | None = None) -
 def _not_ok(rows: pl.DataFrame, tables: Nsphs2014Tables) -> pl.DataFrame:
     """``status`` and ``reason`` of rows that are not "ok", as score_one gives them: "incomplete" when
     required values are only missing, else "invalid"; the reason names the problem of every unusable
-    input in column order ("run_50m missing; height_cm must be > 0"), or why the row has no table at
-    all (written once per distinct grade and sex)."""
-    codes = rows.select(GRADE, SEX, _CELL, *_column_problems(tables))
-    no_table = codes.filter(pl.col(_CELL).is_null()).select(GRADE, SEX).unique()
-    no_table = no_table.with_columns(
-        pl.Series(_NO_TABLE, [_no_table_reason(grade, sex) for grade, sex in no_table.iter_rows()], dtype=pl.String)
+    input in column order ("run_50m missing; height_cm must be > 0"), or why the row has no table.
+
+    Both depend only on the grade, the sex and the problem code of each input, so they are written
+    once per distinct combination (the codes packed two bits each into one integer) and joined back.
+    """
+    columns = tables.input_columns
+    packed = functools.reduce(
+        operator.add, (pl.col(_code(c)).fill_null(0).cast(pl.UInt32) * 4**i for i, c in enumerate(columns))
     )
-    problem_text = {i + 1: text for i, text in enumerate(PROBLEMS)}
-    problems = pl.concat_str(
-        [pl.lit(f"{c} ") + pl.col(_code(c)).replace_strict(problem_text, default=None) for c in tables.input_columns],
-        separator="; ",
-        ignore_nulls=True,
+    keys = rows.select(GRADE, SEX, _CELL, *_column_problems(tables)).select(GRADE, SEX, _CELL, packed.alias("__problems"))
+
+    def status_and_reason(grade: object, sex: object, cell: int | None, problems: int) -> tuple[str, str]:
+        if cell is None:
+            return "invalid", _no_table_reason(grade, sex)
+        named = [(c, PROBLEMS[code - 1]) for i, c in enumerate(columns) if (code := problems >> 2 * i & 3)]
+        status = "incomplete" if all(problem == "missing" for _, problem in named) else "invalid"
+        return status, "; ".join(f"{column} {problem}" for column, problem in named)
+
+    distinct = keys.unique()
+    written = [status_and_reason(*row) for row in distinct.iter_rows()]
+    distinct = distinct.with_columns(
+        pl.Series("status", [status for status, _ in written], dtype=tables.output_schema["status"]),
+        pl.Series("reason", [reason for _, reason in written], dtype=pl.String),
     )
-    only_missing = pl.max_horizontal(_code(c) for c in tables.input_columns) == 1 + PROBLEMS.index("missing")
-    status = tables.output_schema["status"]
-    with_no_table = codes.join(no_table, on=[GRADE, SEX], how="left", nulls_equal=True, maintain_order="left")
-    return with_no_table.select(
-        pl.when(only_missing).then(pl.lit("incomplete", dtype=status)).otherwise(pl.lit("invalid", dtype=status)).alias("status"),
-        pl.coalesce(_NO_TABLE, problems).alias("reason"),
-    )
+    on = [GRADE, SEX, "__problems"]
+    return keys.join(distinct.drop(_CELL), on=on, how="left", nulls_equal=True, maintain_order="left").select("status", "reason")
 
 
 def _prepare(frame: pl.DataFrame, tables: Nsphs2014Tables) -> pl.DataFrame:

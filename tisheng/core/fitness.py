@@ -568,14 +568,20 @@ class _Steps:
         Width = a quarter of the smallest gap between thresholds. The bucket of a key is computed in
         floats and may be one off at an edge, never more, so a key lies in the window of its bucket and
         both neighbours. That window (¾ of the smallest gap; open-ended at the first and last bucket)
-        holds at most one threshold, its ``candidate`` (+∞ if none); ``below`` counts the thresholds
-        under the window, all of which the key reaches; none above the window is reached.
+        holds at most one threshold, its ``candidate`` (+∞ if none; only the last window can hold a
+        key of +∞, and it always holds a threshold); ``below`` counts the thresholds under the window,
+        all of which the key reaches; none above the window is reached.
         """
         thresholds = self.thresholds
         gaps = [high - low for low, high in zip(thresholds, thresholds[1:])]
         width = min(gaps, default=1.0) / 4
         start = thresholds[0] - width
-        count = math.ceil((thresholds[-1] - start) / width) + 2  # the last window starts above every threshold
+        # The last window must hold the highest threshold (+∞ as a key reaches it, but never the +∞
+        # that stands for "no candidate"): it starts at ``start + (count - 2) × width``.
+        last_start = math.floor((thresholds[-1] - start) / width)
+        if start + last_start * width > thresholds[-1]:  # rounded up
+            last_start -= 1
+        count = last_start + 2
         below, candidate = [], []
         for bucket in range(count):
             low = -math.inf if bucket == 0 else start + (bucket - 1) * width
@@ -633,7 +639,8 @@ def _band_at(bands: Sequence[BmiBand], tenths: int) -> BmiBand:
     return next(
         band
         for band in bands
-        if (band.min_tenths is None or tenths >= band.min_tenths) and (band.max_tenths is None or tenths <= band.max_tenths)
+        if (band.min_tenths is None or tenths >= band.min_tenths)
+        and (band.max_tenths is None or tenths <= band.max_tenths)
     )
 
 
@@ -712,7 +719,8 @@ def _not_ok(rows: pl.DataFrame, tables: Nsphs2014Tables) -> pl.DataFrame:
     packed = functools.reduce(
         operator.add, (pl.col(_code(c)).fill_null(0).cast(pl.UInt32) * 4**i for i, c in enumerate(columns))
     )
-    keys = rows.select(GRADE, SEX, _CELL, *_column_problems(tables)).select(GRADE, SEX, _CELL, packed.alias("__problems"))
+    codes = rows.select(GRADE, SEX, _CELL, *_column_problems(tables))
+    keys = codes.select(GRADE, SEX, _CELL, packed.alias("__problems"))
 
     def status_and_reason(grade: object, sex: object, cell: int | None, problems: int) -> tuple[str, str]:
         if cell is None:
@@ -728,7 +736,8 @@ def _not_ok(rows: pl.DataFrame, tables: Nsphs2014Tables) -> pl.DataFrame:
         pl.Series("reason", [reason for _, reason in written], dtype=pl.String),
     )
     on = [GRADE, SEX, "__problems"]
-    return keys.join(distinct.drop(_CELL), on=on, how="left", nulls_equal=True, maintain_order="left").select("status", "reason")
+    joined = keys.join(distinct.drop(_CELL), on=on, how="left", nulls_equal=True, maintain_order="left")
+    return joined.select("status", "reason")
 
 
 def _prepare(frame: pl.DataFrame, tables: Nsphs2014Tables) -> pl.DataFrame:
@@ -844,7 +853,7 @@ def _row_stages(tables: Nsphs2014Tables) -> tuple[tuple[pl.Expr, ...], ...]:
     cells = _Cells.of(tables)
     n_cells = len(cells.groups)
     cell = pl.col(_CELL)
-    values, codes, keys, buckets, positions, lookups = [], [], [], [], [], []
+    values, checks, keys, buckets, positions, lookups = [], [], [], [], [], []
 
     def find(name: str, steps: _Steps, key: pl.Expr) -> None:
         for stage, expr in zip((keys, buckets, positions), steps.stages(name, key)):
@@ -865,8 +874,8 @@ def _row_stages(tables: Nsphs2014Tables) -> tuple[tuple[pl.Expr, ...], ...]:
     bmi = _bmi(pl.col(HEIGHT), pl.col(WEIGHT))
     keys.append(pl.when(bmi_usable).then((bmi * 10 + 0.5 + FLOAT_GUARD).floor().cast(pl.Int64)).alias(_BMI_TENTHS))
 
-    # 2. Item scores. Per slot: the result, its problem code (0 when usable or the cell tests none of
-    #    the slot's items), its position in the lookup tables; then each item's score (null unless
+    # 2. Item scores. Per slot: the result, whether it is usable (or not needed: the cell tests none
+    #    of the slot's items), its position in the lookup tables; then each item's score (null unless
     #    the cell tests it and the input is usable) and score × weight % for the sum. Times are
     #    negated so that better is always larger: -t <= -v + g ⇔ v - g <= t, which is _reaches
     #    (negating a float is exact).
@@ -875,12 +884,11 @@ def _row_stages(tables: Nsphs2014Tables) -> tuple[tuple[pl.Expr, ...], ...]:
         name = f"slot{number}"
         sign = 1 if direction(slot) else -1
         value = pl.col(f"__value_{name}")
-        rules = [[cells.rule(i, key) for key in slot] for i in range(n_cells)]
-        rule_of = [next((rule for rule in in_cell if rule), None) for in_cell in rules]  # at most one
+        rule_of = [next((r for key in slot if (r := cells.rule(i, key))), None) for i in range(n_cells)]
         steps = _Steps(tuple(sorted({sign * t for rule in rule_of if rule for _, t in rule.rows})), n_cells)
         values.append(slot_value(name, slot, lambda g, key: any(r.key == key for r in g.items)))
         required = cells.per_row(lambda g: any(r.key in slot for r in g.items), pl.Boolean)
-        codes.append((_usable(slot[0], value, tables) | ~required).alias(_fine(name)))
+        checks.append((_usable(slot[0], value, tables) | ~required).alias(_fine(name)))
         find(name, steps, (value if sign == 1 else -value) + FLOAT_GUARD)
         at, usable = pl.col(_at(name)), pl.col(_fine(name))
         for key in slot:
@@ -889,7 +897,8 @@ def _row_stages(tables: Nsphs2014Tables) -> tuple[tuple[pl.Expr, ...], ...]:
                 rule = cells.rule(i, key)
                 return None if rule is None else _best_score(rule.rows, sign, reached)
 
-            lookups.append(pl.when(usable).then(pl.lit(steps.table(score_at, schema[f"{key}_score"])).gather(at)).alias(f"{key}_score"))
+            score = pl.lit(steps.table(score_at, schema[f"{key}_score"])).gather(at)
+            lookups.append(pl.when(usable).then(score).alias(f"{key}_score"))
 
         def points_at(i: int, reached: float | None, rule_of=rule_of) -> int:
             rule = rule_of[i]
@@ -903,12 +912,14 @@ def _row_stages(tables: Nsphs2014Tables) -> tuple[tuple[pl.Expr, ...], ...]:
     for number, slot in enumerate(bonus_slots):
         name = f"bonus_slot{number}"
         value = pl.col(f"__value_{name}")
-        rule_of = [next((r for key in slot if (r := cells.rule(i, key)) and r.bonus_rows), None) for i in range(n_cells)]
-        threshold_100 = cells.per_row(lambda g: next((r.threshold_100 for r in g.items if r.key in slot and r.bonus_rows), None), pl.Float64)
+        rule_of = [
+            next((r for key in slot if (r := cells.rule(i, key)) and r.bonus_rows), None) for i in range(n_cells)
+        ]
+        threshold_100 = pl.lit(pl.Series([r and r.threshold_100 for r in rule_of], dtype=pl.Float64)).gather(cell)
         beyond = value - threshold_100 if direction(slot) else threshold_100 - value
         steps = _Steps(tuple(sorted({t for rule in rule_of if rule for _, t in rule.bonus_rows})), n_cells)
         values.append(slot_value(name, slot, lambda g, key: any(r.key == key and r.bonus_rows for r in g.items)))
-        codes.append(_usable(slot[0], value, tables).alias(_fine(name)))
+        checks.append(_usable(slot[0], value, tables).alias(_fine(name)))
         find(name, steps, beyond + FLOAT_GUARD)
         at, usable = pl.col(_at(name)), pl.col(_fine(name))
         for key in slot:
@@ -917,7 +928,8 @@ def _row_stages(tables: Nsphs2014Tables) -> tuple[tuple[pl.Expr, ...], ...]:
                 rule = cells.rule(i, key)
                 return None if rule is None or not rule.bonus_rows else _best_score(rule.bonus_rows, 1, reached)
 
-            lookups.append(pl.when(usable).then(pl.lit(steps.table(bonus_at, schema[f"{key}_bonus"])).gather(at)).alias(f"{key}_bonus"))
+            bonus = pl.lit(steps.table(bonus_at, schema[f"{key}_bonus"])).gather(at)
+            lookups.append(pl.when(usable).then(bonus).alias(f"{key}_bonus"))
 
         def points_at(i: int, reached: float | None, rule_of=rule_of) -> int:
             rule = rule_of[i]
@@ -976,7 +988,7 @@ def _row_stages(tables: Nsphs2014Tables) -> tuple[tuple[pl.Expr, ...], ...]:
         pl.when(ok).then(level_of_total["level_en"]).alias("level_en"),
         pl.when(ok).then(pl.lit("ok", dtype=schema["status"])).alias("status"),
     ]
-    stages = ([cells.of_row().alias(_CELL)], values, codes + keys, buckets, positions, lookups, sums, totals)
+    stages = ([cells.of_row().alias(_CELL)], values, checks + keys, buckets, positions, lookups, sums, totals)
     return tuple(tuple(stage) for stage in stages)
 
 

@@ -8,6 +8,7 @@ database, no Django.
 from __future__ import annotations
 
 import ast
+import bisect
 import json
 import math
 import random
@@ -623,6 +624,72 @@ class TestMonotone:
         assert set(scores) == {0, *(s for s, _ in rule.rows)}  # every row (blank cells excepted) is reachable
         totals = out["total"].to_list()
         assert totals == sorted(totals)
+
+
+# ------------------------------------------------------------------------------------------------
+# The row-order lookup machinery of the vectorised scorer
+# ------------------------------------------------------------------------------------------------
+
+CELLS = fitness._Cells.of(TABLES)
+
+
+def steps_found(thresholds: list[float], keys: list[float | None]) -> list[int]:
+    """``found`` (how many thresholds are <= each key) as _Steps computes it, read back from cell 0."""
+    steps = fitness._Steps(tuple(thresholds), n_cells=1)
+    frame = pl.DataFrame({fitness._CELL: pl.Series([0] * len(keys), dtype=pl.UInt32), "key": keys})
+    for stage in steps.stages("t", pl.col("key")):
+        frame = frame.with_columns(stage)
+    return frame[fitness._at("t")].to_list()
+
+
+def awkward_keys(thresholds: list[float]) -> list[float | None]:
+    """Every threshold, its neighbouring doubles, ± the guard, midpoints, far outside, ±inf and null."""
+    keys: list[float | None] = [None, -math.inf, math.inf, -1e300, 1e300, 0.0, -0.0]
+    for low, high in zip(thresholds, [*thresholds[1:], thresholds[-1] + 1]):
+        for t in (low, low + fitness.FLOAT_GUARD, low - fitness.FLOAT_GUARD, (low + high) / 2):
+            keys += [t, math.nextafter(t, -math.inf), math.nextafter(t, math.inf)]
+    return keys
+
+
+class TestRowLookups:
+    @pytest.mark.parametrize(
+        "thresholds",
+        [[5.0], [-3.4, -0.1, 0.0, 0.1, 12.9], [0.1 * k for k in range(1, 400)], [500.0, 501.0, 4100.0]],
+        ids=["one", "negative", "dense", "wide"],
+    )
+    def test_bucketed_count_equals_a_binary_search(self, thresholds):
+        keys = awkward_keys(thresholds)
+        expected = [0 if key is None else bisect.bisect_right(thresholds, key) for key in keys]
+        assert steps_found(thresholds, keys) == expected
+
+    def test_bucketed_count_on_every_real_table(self):
+        for group in TABLES.groups.values():
+            for rule in group.items:
+                sign = 1 if rule.higher_better else -1
+                thresholds = sorted({sign * t for _, t in rule.rows})
+                keys = awkward_keys(thresholds)
+                expected = [0 if key is None else bisect.bisect_right(thresholds, key) for key in keys]
+                assert steps_found(thresholds, keys) == expected, (group.grade, group.sex, rule.key)
+
+    @pytest.mark.parametrize("bonus", [False, True])
+    def test_slots_never_hold_two_items_of_one_cell(self, bonus):
+        keys = TABLES.bonus_item_keys if bonus else TABLES.item_keys
+        slots = fitness._slots(CELLS, keys, TABLES, bonus=bonus)
+        assert sorted(key for slot in slots for key in slot) == sorted(keys)
+        for group in TABLES.groups.values():
+            tested = {r.key for r in group.items if r.bonus_rows or not bonus}
+            for slot in slots:
+                assert len(tested & set(slot)) <= 1, (group.grade, group.sex, slot)
+                directions = {next(r for g in TABLES.groups.values() for r in g.items if r.key == k).higher_better for k in slot}
+                assert len(directions) == 1
+        assert len(slots) < len(keys)  # fewer lookups than items
+
+    def test_cells_map_grade_and_sex(self):
+        frame = pl.DataFrame({"grade": [1, 1, 9, 10, 0, None, 5], "sex": ["F", "M", "M", "M", "F", "F", None]})
+        cells = frame.select(CELLS.of_row().alias(fitness._CELL))[fitness._CELL].to_list()
+        assert [None if c is None else (CELLS.groups[c].grade, CELLS.groups[c].sex) for c in cells] == [
+            (1, "F"), (1, "M"), (9, "M"), None, None, None, None
+        ]
 
 
 # ------------------------------------------------------------------------------------------------

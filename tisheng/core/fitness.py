@@ -49,6 +49,7 @@ Decisions where the standard (as far as we hold its text) is silent:
 
 from __future__ import annotations
 
+import bisect
 import csv
 import functools
 import json
@@ -586,11 +587,11 @@ class _Steps:
         for bucket in range(count):
             low = -math.inf if bucket == 0 else start + (bucket - 1) * width
             high = math.inf if bucket == count - 1 else start + (bucket + 2) * width
-            inside = [t for t in thresholds if low <= t < high]
-            if len(inside) > 1:
-                raise ValueError(f"bucket window [{low}, {high}) holds {inside}")  # cannot happen: 3 widths < gap
-            below.append(sum(t < low for t in thresholds))
-            candidate.append(inside[0] if inside else math.inf)
+            first, end = bisect.bisect_left(thresholds, low), bisect.bisect_left(thresholds, high)
+            if end - first > 1:  # cannot happen: 3 widths < the smallest gap
+                raise ValueError(f"bucket window [{low}, {high}) holds {thresholds[first:end]}")
+            below.append(first)
+            candidate.append(thresholds[first] if end > first else math.inf)
         return start, 1 / width, pl.Series(below, dtype=pl.UInt32), pl.Series(candidate, dtype=pl.Float64)
 
     def stages(self, name: str, key: pl.Expr) -> tuple[pl.Expr, pl.Expr, pl.Expr]:

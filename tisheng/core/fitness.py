@@ -681,10 +681,11 @@ def score_students(frame: pl.DataFrame, tables: Nsphs2014Tables | None = None) -
     (附加分 ≤ 20), ``total`` (学年总分 = 标准分 + 附加分 ≤ 120), ``level``, ``level_en``,
     ``status`` (``ok``/``incomplete``/``invalid``) and ``reason``.
 
-    Vectorised and in row order: each row's (grade, sex) becomes a cell number, and each table lookup
-    is one sorted search over all rows followed by a read from a table precomputed per cell
-    (:class:`_Steps`; the expressions are built once, ``Nsphs2014Tables.row_stages``). No
-    per-student Python, no grouping by grade and sex, no re-sorting.
+    Vectorised and in row order: each row's (grade, sex) becomes a cell number; items that no cell
+    tests together share a slot (:func:`_slots`), and each slot's lookup is one bucketed search over
+    all rows followed by a read from a table precomputed per cell (:class:`_Steps`; the expressions
+    are built once, ``Nsphs2014Tables.row_stages``). No per-student Python, no grouping by grade and
+    sex, no re-sorting. Status and reason of rows that are not "ok" are worked out on those rows.
     """
     tables = tables or load_tables()
     schema = tables.output_schema

@@ -594,10 +594,11 @@ class _Steps:
             candidate.append(thresholds[first] if end > first else math.inf)
         return start, 1 / width, pl.Series(below, dtype=pl.UInt32), pl.Series(candidate, dtype=pl.Float64)
 
-    def stages(self, name: str, key: pl.Expr) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
+    def stages(self, name: str, key: pl.Expr, usable: pl.Expr) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
         """Three successive stages that leave each row's position in the flat tables in ``_at(name)``.
 
-        The position is ``cell × (len(thresholds) + 1) + found``, ``found`` being how many thresholds
+        The position is ``cell × (len(thresholds) + 1) + found``; rows that are not ``usable`` read
+        an extra cell after the real ones instead (see :meth:`table`). ``found`` is how many thresholds
         are ≤ the key (a null key counts as below them all): the key's bucket gives the count below its
         window, and one exact comparison with the window's candidate adds the rest. The same count as
         ``search_sorted(key, side="right")``, in a few arithmetic passes instead of a binary search
@@ -612,20 +613,23 @@ class _Steps:
             key.fill_null(-math.inf).alias(key_column),
             # clipped to >= 0 first, the cast to an integer rounds down
             ((pl.col(key_column) - start) * per_width).clip(0, below.len() - 1).cast(pl.UInt32).alias(bucket),
-            (pl.col(_CELL) * (len(self.thresholds) + 1) + found).alias(_at(name)),
+            (pl.when(usable).then(pl.col(_CELL)).otherwise(self.n_cells) * (len(self.thresholds) + 1) + found)
+            .alias(_at(name)),
         )
 
-    def table(self, value_at: Callable[[int, float | None], object], dtype: pl.DataType) -> pl.Series:
+    def table(
+        self, value_at: Callable[[int, float | None], object], dtype: pl.DataType, unusable: object = None
+    ) -> pl.Series:
         """The flat table of ``value_at(cell, reached)``, ``reached`` being the greatest threshold at or
-        below the key (None: below them all)."""
-        return pl.Series(
-            [
-                value_at(cell, self.thresholds[found - 1] if found else None)
-                for cell in range(self.n_cells)
-                for found in range(len(self.thresholds) + 1)
-            ],
-            dtype=dtype,
-        )
+        below the key (None: below them all), then ``unusable`` for the extra cell read by rows whose
+        result is unusable (this spares a mask per output column)."""
+        positions = range(len(self.thresholds) + 1)
+        values = [
+            value_at(cell, self.thresholds[found - 1] if found else None)
+            for cell in range(self.n_cells)
+            for found in positions
+        ]
+        return pl.Series([*values, *(unusable for _ in positions)], dtype=dtype)
 
 
 def _best_score(rows: Sequence[tuple[int, float]], sign: int, reached: float | None) -> int:
@@ -858,7 +862,7 @@ def _row_stages(tables: Nsphs2014Tables) -> tuple[tuple[pl.Expr, ...], ...]:
     values, checks, keys, buckets, positions, lookups = [], [], [], [], [], []
 
     def find(name: str, steps: _Steps, key: pl.Expr) -> None:
-        for stage, expr in zip((keys, buckets, positions), steps.stages(name, key)):
+        for stage, expr in zip((keys, buckets, positions), steps.stages(name, key, pl.col(_fine(name)))):
             stage.append(expr)
 
     def slot_value(name: str, slot: Sequence[str], tested: Callable[[GroupRules, str], bool]) -> pl.Expr:
@@ -889,24 +893,23 @@ def _row_stages(tables: Nsphs2014Tables) -> tuple[tuple[pl.Expr, ...], ...]:
         rule_of = [next((r for key in slot if (r := cells.rule(i, key))), None) for i in range(n_cells)]
         steps = _Steps(tuple(sorted({sign * t for rule in rule_of if rule for _, t in rule.rows})), n_cells)
         values.append(slot_value(name, slot, lambda g, key: any(r.key == key for r in g.items)))
-        required = cells.per_row(lambda g: any(r.key in slot for r in g.items), pl.Boolean)
-        checks.append((_usable(slot[0], value, tables) | ~required).alias(_fine(name)))
+        not_needed = cells.per_row(lambda g: not any(r.key in slot for r in g.items), pl.Boolean)
+        checks.append((_usable(slot[0], value, tables) | not_needed).alias(_fine(name)))
         find(name, steps, (value if sign == 1 else -value) + FLOAT_GUARD)
-        at, usable = pl.col(_at(name)), pl.col(_fine(name))
+        at = pl.col(_at(name))
         for key in slot:
 
             def score_at(i: int, reached: float | None, key: str = key) -> int | None:
                 rule = cells.rule(i, key)
                 return None if rule is None else _best_score(rule.rows, sign, reached)
 
-            score = pl.lit(steps.table(score_at, schema[f"{key}_score"])).gather(at)
-            lookups.append(pl.when(usable).then(score).alias(f"{key}_score"))
+            lookups.append(pl.lit(steps.table(score_at, schema[f"{key}_score"])).gather(at).alias(f"{key}_score"))
 
         def points_at(i: int, reached: float | None, rule_of=rule_of) -> int:
             rule = rule_of[i]
             return 0 if rule is None else rule.weight_pct * _best_score(rule.rows, sign, reached)
 
-        lookups.append(pl.lit(steps.table(points_at, pl.Int64)).gather(at).alias(_points(name)))
+        lookups.append(pl.lit(steps.table(points_at, pl.Int64, unusable=0)).gather(at).alias(_points(name)))
 
     # 3. 附加分, the same way per 附加分 slot, looking up how far the result is past the cell's
     #    100-point threshold (computed as _beyond_100 does).
@@ -923,21 +926,20 @@ def _row_stages(tables: Nsphs2014Tables) -> tuple[tuple[pl.Expr, ...], ...]:
         values.append(slot_value(name, slot, lambda g, key: any(r.key == key and r.bonus_rows for r in g.items)))
         checks.append(_usable(slot[0], value, tables).alias(_fine(name)))
         find(name, steps, beyond + FLOAT_GUARD)
-        at, usable = pl.col(_at(name)), pl.col(_fine(name))
+        at = pl.col(_at(name))
         for key in slot:
 
             def bonus_at(i: int, reached: float | None, key: str = key) -> int | None:
                 rule = cells.rule(i, key)
                 return None if rule is None or not rule.bonus_rows else _best_score(rule.bonus_rows, 1, reached)
 
-            bonus = pl.lit(steps.table(bonus_at, schema[f"{key}_bonus"])).gather(at)
-            lookups.append(pl.when(usable).then(bonus).alias(f"{key}_bonus"))
+            lookups.append(pl.lit(steps.table(bonus_at, schema[f"{key}_bonus"])).gather(at).alias(f"{key}_bonus"))
 
         def points_at(i: int, reached: float | None, rule_of=rule_of) -> int:
             rule = rule_of[i]
             return 0 if rule is None else _best_score(rule.bonus_rows, 1, reached)
 
-        lookups.append(pl.lit(steps.table(points_at, pl.Int64)).gather(at).alias(_points(name)))
+        lookups.append(pl.lit(steps.table(points_at, pl.Int64, unusable=0)).gather(at).alias(_points(name)))
 
     # 4. BMI band (limits inclusive, in tenths), read from a table of every BMI in tenths from just
     #    below the lowest lower limit to the highest one, per cell; BMIs outside are clipped into it.

@@ -637,7 +637,7 @@ def steps_found(thresholds: list[float], keys: list[float | None]) -> list[int]:
     """``found`` (how many thresholds are <= each key) as _Steps computes it, read back from cell 0."""
     steps = fitness._Steps(tuple(thresholds), n_cells=1)
     frame = pl.DataFrame({fitness._CELL: pl.Series([0] * len(keys), dtype=pl.UInt32), "key": keys})
-    for stage in steps.stages("t", pl.col("key")):
+    for stage in steps.stages("t", pl.col("key"), usable=pl.lit(True)):
         frame = frame.with_columns(stage)
     return frame[fitness._at("t")].to_list()
 

@@ -514,7 +514,6 @@ def score_one(record: Mapping[str, object], tables: Nsphs2014Tables | None = Non
 
 # Helper columns start with "__" and never reach the output.
 _CELL = "__cell"
-_NO_TABLE = "__no_table"
 _BMI_TENTHS = "__bmi_tenths"
 _OK = "__ok"
 
@@ -849,7 +848,7 @@ def _row_stages(tables: Nsphs2014Tables) -> tuple[tuple[pl.Expr, ...], ...]:
     """The expressions :func:`score_students` applies to all rows, as successive ``with_columns`` stages.
 
     Each stage names its results and later stages refer to them by name: cell -> slot values (each
-    row's result for each slot, see :func:`_slots`) -> their problems and lookup keys -> bucket ->
+    row's result for each slot, see :func:`_slots`) -> usable or not, and lookup keys -> bucket ->
     position (:class:`_Steps`) -> item scores, 附加分 and BMI band -> sums -> 学年总分, level and
     status. Sums skip nothing: a row is only given a total when every required input was usable,
     so the helper columns summed hold 0 for items the cell does not test and any value (even null)

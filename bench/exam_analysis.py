@@ -24,7 +24,8 @@ It is run three ways on the same data in the same process, and the results are c
 
 The three run step by step, interleaved (core, floor, pandas, core, floor, pandas …), so that other load on
 the machine hits them alike. By default the data are registered with DuckDB in place (``engine.register``,
-no copy); ``--load copy`` copies them in first (``engine.load``). Prints wall times per step, ratios, and
+no copy); ``--load copy`` copies them in first (``engine.load``). Prints wall and CPU times per step (CPU
+of the whole process, all threads: steadier when others load the machine), ratios, the load average, and
 peak RSS of the whole process (``ru_maxrss``: it includes the synthetic data and, with pandas, pandas'
 copies; use ``--parts core`` for the core alone).
 """
@@ -731,6 +732,7 @@ def main() -> None:
     args = ap.parse_args()
     parts = args.parts.split(",")
 
+    load_start = os.getloadavg()
     print(f"machine: {cpu_model()}, nproc {os.cpu_count()}, DuckDB threads {args.threads}")
     t0 = time.perf_counter()
     data = generate(args.students, args.seed)
@@ -758,15 +760,17 @@ def main() -> None:
         raise SystemExit(f"unknown part(s) {unknown}")
     results = {p: {} for p in parts}
     times: dict[str, dict[str, float]] = {p: {} for p in parts}
+    cpu: dict[str, dict[str, float]] = {p: {} for p in parts}  # CPU seconds of the process (all threads)
     gens = {p: runners[p](results[p]) for p in parts}
     pending = {p: next(gens[p]) for p in parts}
 
     def advance(part: str) -> None:
         name = pending[part]
         gc.collect()
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         pending[part] = next(gens[part], None)
         times[part][name] = time.perf_counter() - start
+        cpu[part][name] = time.process_time() - start_cpu
 
     if "pandas" in parts:
         advance("pandas")  # its conversion step, which the others do not have
@@ -775,22 +779,25 @@ def main() -> None:
             if pending[p] is not None:
                 advance(p)
     for p in parts:
-        times[p]["TOTAL"] = sum(t for k, t in times[p].items() if not k.startswith("("))
+        for table in (times, cpu):
+            table[p]["TOTAL"] = sum(t for k, t in table[p].items() if not k.startswith("("))
 
     steps = [s for s in times[parts[0]] if s != "TOTAL" and not s.startswith("(")] + ["TOTAL"]
-    header = f"{'step':40}" + "".join(f"{p:>10}" for p in parts)
-    if "core" in parts and len(parts) > 1:
-        header += "".join(f"{'core/' + p:>14}" for p in parts if p != "core")
-    print("\n" + header)
-    for step in steps + (["(convert Polars -> pandas)"] if "pandas" in parts else []):
-        line = f"{step:40}" + "".join(
-            f"{times[p][step]:>10.2f}" if step in times[p] else f"{'':>10}" for p in parts
-        )
-        if "core" in parts and step in times["core"]:
-            for p in parts:
-                if p != "core" and step in times[p]:
-                    line += f"{times['core'][step] / times[p][step]:>14.2f}"
-        print(line)
+    for title, table in (("wall time, s", times), ("CPU time (all threads), s", cpu)):
+        header = f"{title:40}" + "".join(f"{p:>10}" for p in parts)
+        if "core" in parts and len(parts) > 1:
+            header += "".join(f"{'core/' + p:>14}" for p in parts if p != "core")
+        print("\n" + header)
+        for step in steps + (["(convert Polars -> pandas)"] if "pandas" in parts else []):
+            line = f"{step:40}" + "".join(
+                f"{table[p][step]:>10.2f}" if step in table[p] else f"{'':>10}" for p in parts
+            )
+            if "core" in parts and step in table["core"]:
+                for p in parts:
+                    if p != "core" and step in table[p]:
+                        line += f"{table['core'][step] / table[p][step]:>14.2f}"
+            print(line)
+    print(f"load average (1, 5, 15 min) at the start {load_start}, at the end {os.getloadavg()}")
 
     if "core" in parts:
         total_core = load_times["load"] + times["core"]["TOTAL"]

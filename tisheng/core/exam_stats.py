@@ -279,25 +279,29 @@ def standard_scores(
     """
     sat = scores.filter(sat_flag(scores))
     by = list(by)
-    group = ibis.window(group_by=by)
-    # Window results first, as columns: the formulas below refer to them many times (Φ⁻¹ is a long
-    # polynomial), and a column reference keeps the SQL short where an inlined window would be repeated.
-    w = sat.mutate(
-        n=sat.score.count().over(group),
-        _mean=sat.score.mean().over(group),
-        _sd=std_dev(sat.score, ddof).over(group),
-        _below=ibis.rank().over(group_by=by, order_by=sat.score),  # 0-based min rank = #{X < X_i}
-        rank=ibis.rank().over(group_by=by, order_by=ibis.desc(sat.score)) + 1,  # 1 + #{X > X_i}
-        _ties=sat.score.count().over(ibis.window(group_by=[*by, "score"])),  # #{X = X_i}
+    # Everything but the student's columns depends only on the group and the score, so it is computed on
+    # one row per distinct score (a few thousand rows, not one per student) and joined back: no window
+    # over every student, and Φ⁻¹ (a long polynomial) is evaluated once per score.
+    moments = sat.group_by(by).aggregate(n=sat.score.count(), _mean=sat.score.mean(), _sd=std_dev(sat.score, ddof))
+    per_score = sat.group_by([*by, "score"]).aggregate(_ties=sat.count())  # #{X = X_i}
+    # #{X ≤ X_i}: the running count up to this score (the scores of a group are distinct here). Cast: a
+    # sum of integers is HUGEINT on DuckDB and NUMERIC on PostgreSQL.
+    upto = per_score._ties.sum().over(ibis.cumulative_window(group_by=by, order_by=per_score.score)).cast("int64")
+    per_score = per_score.mutate(_below=upto - per_score._ties).join(moments, by)  # _below = #{X < X_i}
+    z = _safe_div(per_score.score - per_score._mean, per_score._sd)
+    share = (per_score._below + per_score._ties * 0.5) / per_score.n
+    per_score = per_score.select(
+        *by,
+        "score",
+        "n",
+        z=z,
+        t=50 + 10 * z,
+        score_500=500 + 100 * z,
+        percentile_rank=100 * share,
+        normal_t=50 + 10 * norm_ppf(share),
+        rank=per_score.n - per_score._below - per_score._ties + 1,  # 1 + #{X > X_i}
     )
-    w = w.mutate(_z=_safe_div(w.score - w._mean, w._sd), _share=(w._below + w._ties * 0.5) / w.n)
-    out = w.mutate(
-        z=w._z,
-        t=50 + 10 * w._z,
-        score_500=500 + 100 * w._z,
-        percentile_rank=100 * w._share,
-        normal_t=50 + 10 * norm_ppf(w._share),
-    )
+    out = sat.join(per_score, [*by, "score"])
     return out.select(*scores.columns, "n", "z", "t", "score_500", "percentile_rank", "normal_t", "rank")
 
 

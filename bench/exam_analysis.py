@@ -338,19 +338,21 @@ def run_floor(con, out: dict):
     out["school_vs_district"] = db.sql(relative("school", "all", [])).pl()
     yield "standard scores + PR"
     db.execute(NORM_PPF_MACRO)
+    # Everything but the student depends only on paper and score: computed on one row per distinct score
+    # and joined back (the core does the same; windows over every student cost twice as much).
     out["standard"] = db.sql("""
-        WITH s AS (
-          SELECT *, count(*) OVER w AS n, avg(score) OVER w AS m, stddev_pop(score) OVER w AS sd,
-                 rank() OVER (PARTITION BY paper ORDER BY score) - 1 AS below,
-                 rank() OVER (PARTITION BY paper ORDER BY score DESC) AS rank,
-                 count(*) OVER (PARTITION BY paper, score) AS ties
-          FROM scores WHERE status = 'sat' AND score IS NOT NULL
-          WINDOW w AS (PARTITION BY paper))
-        SELECT student_id, paper, score, n, (score - m) / nullif(sd, 0) AS z,
-               50 + 10 * (score - m) / nullif(sd, 0) AS t, 500 + 100 * (score - m) / nullif(sd, 0) AS score_500,
-               100 * (below + 0.5 * ties) / n AS percentile_rank,
-               50 + 10 * norm_ppf((below + 0.5 * ties) / n) AS normal_t, rank
-        FROM s""").pl()
+        WITH s AS (SELECT student_id, paper, score FROM scores WHERE status = 'sat' AND score IS NOT NULL),
+        m AS (SELECT paper, count(*) AS n, avg(score) AS m, stddev_pop(score) AS sd FROM s GROUP BY paper),
+        p AS (SELECT paper, score, count(*) AS ties,
+                     sum(count(*)) OVER (PARTITION BY paper ORDER BY score) - count(*) AS below
+              FROM s GROUP BY paper, score),
+        z AS (SELECT paper, score, n, (score - m) / nullif(sd, 0) AS z, (below + 0.5 * ties) / n AS share,
+                     n - below - ties + 1 AS rank
+              FROM p JOIN m USING (paper)),
+        ps AS (SELECT paper, score, n, z, 50 + 10 * z AS t, 500 + 100 * z AS score_500,
+                      100 * share AS percentile_rank, 50 + 10 * norm_ppf(share) AS normal_t, rank FROM z)
+        SELECT student_id, paper, score, n, z, t, score_500, percentile_rank, normal_t, rank
+        FROM s JOIN ps USING (paper, score)""").pl()
     yield "levels (criterion + A–E)"
     crit = " ".join(
         f"WHEN score >= full_mark * {lv['min']} - {EPS} THEN '{lv['level']}'"
@@ -363,22 +365,22 @@ def run_floor(con, out: dict):
         t1.append(f"WHEN '{lv['level']}' THEN {lv['converted_min']}")
         t2.append(f"WHEN '{lv['level']}' THEN {lv['converted_max']}")
     out["levels"] = db.sql(f"""
-        WITH r AS (
-          SELECT student_id, paper, score, status, full_mark, CASE {crit} END AS criterion,
-                 count(*) OVER (PARTITION BY paper) AS n,
-                 rank() OVER (PARTITION BY paper ORDER BY score DESC) AS rank_min
-          FROM scores WHERE status = 'sat' AND score IS NOT NULL),
-        l AS (SELECT *, CASE {' '.join(prop)} END AS level FROM r),
+        WITH p AS (
+          SELECT paper, score, count(*) AS ties, sum(count(*)) OVER (PARTITION BY paper) AS n,
+                 sum(count(*)) OVER (PARTITION BY paper ORDER BY score DESC) - count(*) + 1 AS rank_min
+          FROM scores WHERE status = 'sat' AND score IS NOT NULL GROUP BY paper, score),
+        l AS (SELECT *, CASE {' '.join(prop)} END AS level FROM p),
         y AS (SELECT *, min(score) OVER (PARTITION BY paper, level) AS y1,
                         max(score) OVER (PARTITION BY paper, level) AS y2,
-                        CASE level {' '.join(t1)} END AS t1, CASE level {' '.join(t2)} END AS t2 FROM l)
-        SELECT student_id, paper, score, criterion, n, rank_min, level,
-               floor(CASE WHEN y2 > y1 THEN t1 + (t2 - t1) * (score - y1) / (y2 - y1) ELSE t2 END + 0.5)::BIGINT
-                 AS converted_score
-        FROM y
-        UNION ALL
-        SELECT student_id, paper, score, NULL, NULL, NULL, NULL, NULL FROM scores
-        WHERE NOT (status = 'sat' AND score IS NOT NULL)""").pl()
+                        CASE level {' '.join(t1)} END AS t1, CASE level {' '.join(t2)} END AS t2 FROM l),
+        c AS (SELECT paper, score, n, rank_min, level, TRUE AS sat,
+                     floor(CASE WHEN y2 > y1 THEN t1 + (t2 - t1) * (score - y1) / (y2 - y1) ELSE t2 END + 0.5)::BIGINT
+                       AS converted_score
+              FROM y)
+        SELECT student_id, paper, score, CASE WHEN s.sat THEN CASE {crit} END END AS criterion,
+               n, rank_min, level, converted_score
+        FROM (SELECT student_id, paper, score, full_mark, status = 'sat' AND score IS NOT NULL AS sat FROM scores) s
+        LEFT JOIN c USING (paper, score, sat)""").pl()
     yield "item analysis"
     db.execute(f"""
         CREATE OR REPLACE TEMP TABLE f_totals AS

@@ -144,7 +144,7 @@ def score_stats(
         **({"_q": f._x.quantile(percentiles)} if percentiles else {}),
         **{name: f[f"_{name}"].mean() for name in ("pass_rate", "excellent_rate", "good_rate", "low_rate",
                                                     "full_mark_rate")},
-        **{f"band_{b + 1}": ibis.ifelse(f._band == b, 1, 0).sum() for b in range(bands)},
+        **{f"band_{b + 1}": f[f"_band_{b + 1}"].sum() for b in range(bands)},
     }
     columns = [
         "scope", *all_keys, "paper", "n_rows", "n_sat", "n_absent", "n_exempt", "n_cheating", "full_mark",
@@ -170,8 +170,9 @@ def _prepared(scores: ir.Table, keys: Sequence[str], *, lines: Mapping[str, tupl
     """One row per input row with what the aggregates need, computed once for every grouping.
 
     ``_x`` the score when the row sat, else null; ``_sat``, ``_absent``, ``_exempt``, ``_cheating`` 0/1;
-    one 0/1 float per line (null when the row did not sit) so that its mean is the rate over N (§1); ``_band``
-    the 0-based score band (null when the row did not sit).
+    one 0/1 float per line (null when the row did not sit) so that its mean is the rate over N (§1);
+    ``_band_1`` … 0/1 for the row's score band (0 when the row did not sit). Every flag is computed here,
+    once, rather than in each grouping's aggregates.
     """
     sat = sat_flag(scores)
     score, full = scores.score, scores.full_mark
@@ -186,7 +187,7 @@ def _prepared(scores: ir.Table, keys: Sequence[str], *, lines: Mapping[str, tupl
 
     # floor(score·bands/F) is exact when the quotient is an integer; least() closes the last band on the
     # right (a full mark falls in band bands−1, not in a band of its own).
-    band = ibis.least((score * bands / full + EPS).floor(), bands - 1).cast("int64")
+    band = ibis.ifelse(sat, ibis.least((score * bands / full + EPS).floor(), bands - 1).cast("int64"), -1)
     return scores.select(
         *keys,
         "paper",
@@ -196,7 +197,7 @@ def _prepared(scores: ir.Table, keys: Sequence[str], *, lines: Mapping[str, tupl
         _absent=indicator((scores.status == ABSENT) | ((scores.status == SAT) & score.isnull())),
         _exempt=indicator(scores.status == EXEMPT),
         _cheating=indicator(scores.status == CHEATING),
-        _band=ibis.ifelse(sat, band, ibis.null()),
+        **{f"_band_{b + 1}": indicator(band == b) for b in range(bands)},
         **{f"_{name}": line_flag(line, op) for name, (line, op) in lines.items()},
     )
 
@@ -288,17 +289,21 @@ def standard_scores(
     # sum of integers is HUGEINT on DuckDB and NUMERIC on PostgreSQL.
     upto = per_score._ties.sum().over(ibis.cumulative_window(group_by=by, order_by=per_score.score)).cast("int64")
     per_score = per_score.mutate(_below=upto - per_score._ties).join(moments, by)  # _below = #{X < X_i}
-    z = _safe_div(per_score.score - per_score._mean, per_score._sd)
-    share = (per_score._below + per_score._ties * 0.5) / per_score.n
+    # Z and the share as columns first: the formulas below refer to them many times (Φ⁻¹ is a long
+    # polynomial), and a column reference keeps the SQL short where an inlined formula would be repeated.
+    per_score = per_score.mutate(
+        _z=_safe_div(per_score.score - per_score._mean, per_score._sd),
+        _share=(per_score._below + per_score._ties * 0.5) / per_score.n,
+    )
     per_score = per_score.select(
         *by,
         "score",
         "n",
-        z=z,
-        t=50 + 10 * z,
-        score_500=500 + 100 * z,
-        percentile_rank=100 * share,
-        normal_t=50 + 10 * norm_ppf(share),
+        z=per_score._z,
+        t=50 + 10 * per_score._z,
+        score_500=500 + 100 * per_score._z,
+        percentile_rank=100 * per_score._share,
+        normal_t=50 + 10 * norm_ppf(per_score._share),
         rank=per_score.n - per_score._below - per_score._ties + 1,  # 1 + #{X > X_i}
     )
     out = sat.join(per_score, [*by, "score"])

@@ -183,7 +183,9 @@ def _prepared(scores: ir.Table, keys: Sequence[str], *, lines: Mapping[str, tupl
     def line_flag(line: float, op: str) -> ir.FloatingValue:
         # The line c·F minus EPS: 70 must count as ≥ 0.7·100 = 70.00000000000001 (module doc).
         cond = score >= full * line - EPS if op == ">=" else score < full * line - EPS
-        return ibis.ifelse(sat, ibis.ifelse(cond, 1.0, 0.0), ibis.null()).cast("float64")
+        # Integer literals, then the cast: with 1.0/0.0 Ibis drops the (no-op) cast and PostgreSQL reads the
+        # literals as NUMERIC, so the rates came back as NUMERIC (the trap noted in engine's module doc).
+        return ibis.ifelse(sat, indicator(cond), ibis.null()).cast("float64")
 
     # floor(score·bands/F) is exact when the quotient is an integer; least() closes the last band on the
     # right (a full mark falls in band bands−1, not in a band of its own).

@@ -278,6 +278,8 @@ def standard_scores(
     * ``rank`` the competition rank, best = 1 (1, 2, 2, 4, as in import_layouts.md §4);
     * ``n`` N of the group.
 
+    Rows with a null in a ``by`` column are left out (they belong to no group).
+
     For staff analysis only: students and parents are shown levels, not ranks (§2).
     """
     sat = scores.filter(sat_flag(scores))
@@ -285,7 +287,8 @@ def standard_scores(
     # Everything but the student's columns depends only on the group and the score, so it is computed on
     # one row per distinct score (a few thousand rows, not one per student) and joined back: no window
     # over every student, and Φ⁻¹ (a long polynomial) is evaluated once per score.
-    moments = sat.group_by(by).aggregate(n=sat.score.count(), _mean=sat.score.mean(), _sd=std_dev(sat.score, ddof))
+    moments = {"n": sat.score.count(), "_mean": sat.score.mean(), "_sd": std_dev(sat.score, ddof)}
+    moments = sat.group_by(by).aggregate(**moments) if by else sat.aggregate(**moments)
     per_score = sat.group_by([*by, "score"]).aggregate(_ties=sat.count())  # #{X = X_i}
     # #{X ≤ X_i}: the running count up to this score (the scores of a group are distinct here). Cast: a
     # sum of integers is HUGEINT on DuckDB and NUMERIC on PostgreSQL.

@@ -65,7 +65,8 @@ def proportional_levels(
       where Y₁, Y₂ are the lowest and highest raw score in the student's level (in the group) and
       [T₁, T₂] = [converted_min, converted_max] (T₂ when Y₁ = Y₂, see the module doc).
 
-    Adds ``n``, ``rank_min``, ``level`` and ``converted_score``.
+    Adds ``n``, ``rank_min``, ``level`` and ``converted_score`` (null for rows with a null in a ``by``
+    column: they belong to no group).
     """
     total = sum(lv["share"] for lv in scheme)
     if abs(total - 100) > 1e-9:

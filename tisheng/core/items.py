@@ -151,9 +151,7 @@ def item_stats(
     if totals is None:
         totals = student_totals(item_scores, by, upper_lower=upper_lower)
     rows = counted(item_scores)
-    # The group as two flags, computed once per student rather than compared as text on every item score.
-    t = totals.select(*by, "paper", "student_id", "total", _upper=totals.ul_group == "H",
-                      _lower=totals.ul_group == "L")
+    t = totals.select(*by, "paper", "student_id", "total", "ul_group")
     j = rows.join(t, [*by, "paper", "student_id"])
     x = j._x
     total = ibis.ifelse(x.isnull(), ibis.null(), j.total)  # X only where x_ij counts
@@ -164,8 +162,8 @@ def item_stats(
         mean=x.mean(),
         var_pop=x.var(how="pop"),
         sd=std_dev(x, ddof),
-        mean_upper=ibis.ifelse(j._upper, x, ibis.null()).mean(),
-        mean_lower=ibis.ifelse(j._lower, x, ibis.null()).mean(),
+        mean_upper=ibis.ifelse(j.ul_group == "H", x, ibis.null()).mean(),
+        mean_lower=ibis.ifelse(j.ul_group == "L", x, ibis.null()).mean(),
         _cov_total=x.cov(total, how="pop"),
         _var_total=total.var(how="pop"),
         _cov_rest=x.cov(rest, how="pop"),

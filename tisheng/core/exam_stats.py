@@ -144,7 +144,7 @@ def score_stats(
         **({"_q": f._x.quantile(percentiles)} if percentiles else {}),
         **{name: f[f"_{name}"].mean() for name in ("pass_rate", "excellent_rate", "good_rate", "low_rate",
                                                     "full_mark_rate")},
-        **{f"band_{b + 1}": ibis.ifelse(f._band == b, 1, 0).sum() for b in range(bands)},
+        **{f"band_{b + 1}": f[f"_band_{b + 1}"].sum() for b in range(bands)},
     }
     columns = [
         "scope", *all_keys, "paper", "n_rows", "n_sat", "n_absent", "n_exempt", "n_cheating", "full_mark",
@@ -170,8 +170,9 @@ def _prepared(scores: ir.Table, keys: Sequence[str], *, lines: Mapping[str, tupl
     """One row per input row with what the aggregates need, computed once for every grouping.
 
     ``_x`` the score when the row sat, else null; ``_sat``, ``_absent``, ``_exempt``, ``_cheating`` 0/1;
-    one 0/1 float per line (null when the row did not sit) so that its mean is the rate over N (§1); ``_band``
-    the 0-based score band (null when the row did not sit).
+    one 0/1 float per line (null when the row did not sit) so that its mean is the rate over N (§1);
+    ``_band_1`` … 0/1 for the row's score band (0 when the row did not sit). Every flag is computed here,
+    once, rather than in each grouping's aggregates.
     """
     sat = sat_flag(scores)
     score, full = scores.score, scores.full_mark
@@ -182,11 +183,13 @@ def _prepared(scores: ir.Table, keys: Sequence[str], *, lines: Mapping[str, tupl
     def line_flag(line: float, op: str) -> ir.FloatingValue:
         # The line c·F minus EPS: 70 must count as ≥ 0.7·100 = 70.00000000000001 (module doc).
         cond = score >= full * line - EPS if op == ">=" else score < full * line - EPS
-        return ibis.ifelse(sat, ibis.ifelse(cond, 1.0, 0.0), ibis.null()).cast("float64")
+        # Integer literals, then the cast: with 1.0/0.0 Ibis drops the (no-op) cast and PostgreSQL reads the
+        # literals as NUMERIC, so the rates came back as NUMERIC (the trap noted in engine's module doc).
+        return ibis.ifelse(sat, indicator(cond), ibis.null()).cast("float64")
 
     # floor(score·bands/F) is exact when the quotient is an integer; least() closes the last band on the
     # right (a full mark falls in band bands−1, not in a band of its own).
-    band = ibis.least((score * bands / full + EPS).floor(), bands - 1).cast("int64")
+    band = ibis.ifelse(sat, ibis.least((score * bands / full + EPS).floor(), bands - 1).cast("int64"), -1)
     return scores.select(
         *keys,
         "paper",
@@ -196,7 +199,7 @@ def _prepared(scores: ir.Table, keys: Sequence[str], *, lines: Mapping[str, tupl
         _absent=indicator((scores.status == ABSENT) | ((scores.status == SAT) & score.isnull())),
         _exempt=indicator(scores.status == EXEMPT),
         _cheating=indicator(scores.status == CHEATING),
-        _band=ibis.ifelse(sat, band, ibis.null()),
+        **{f"_band_{b + 1}": indicator(band == b) for b in range(bands)},
         **{f"_{name}": line_flag(line, op) for name, (line, op) in lines.items()},
     )
 
@@ -275,29 +278,40 @@ def standard_scores(
     * ``rank`` the competition rank, best = 1 (1, 2, 2, 4, as in import_layouts.md §4);
     * ``n`` N of the group.
 
+    Rows with a null in a ``by`` column are left out (they belong to no group).
+
     For staff analysis only: students and parents are shown levels, not ranks (§2).
     """
     sat = scores.filter(sat_flag(scores))
     by = list(by)
-    group = ibis.window(group_by=by)
-    # Window results first, as columns: the formulas below refer to them many times (Φ⁻¹ is a long
-    # polynomial), and a column reference keeps the SQL short where an inlined window would be repeated.
-    w = sat.mutate(
-        n=sat.score.count().over(group),
-        _mean=sat.score.mean().over(group),
-        _sd=std_dev(sat.score, ddof).over(group),
-        _below=ibis.rank().over(group_by=by, order_by=sat.score),  # 0-based min rank = #{X < X_i}
-        rank=ibis.rank().over(group_by=by, order_by=ibis.desc(sat.score)) + 1,  # 1 + #{X > X_i}
-        _ties=sat.score.count().over(ibis.window(group_by=[*by, "score"])),  # #{X = X_i}
+    # Everything but the student's columns depends only on the group and the score, so it is computed on
+    # one row per distinct score (a few thousand rows, not one per student) and joined back: no window
+    # over every student, and Φ⁻¹ (a long polynomial) is evaluated once per score.
+    moments = {"n": sat.score.count(), "_mean": sat.score.mean(), "_sd": std_dev(sat.score, ddof)}
+    moments = sat.group_by(by).aggregate(**moments) if by else sat.aggregate(**moments)
+    per_score = sat.group_by([*by, "score"]).aggregate(_ties=sat.count())  # #{X = X_i}
+    # #{X ≤ X_i}: the running count up to this score (the scores of a group are distinct here). Cast: a
+    # sum of integers is HUGEINT on DuckDB and NUMERIC on PostgreSQL.
+    upto = per_score._ties.sum().over(ibis.cumulative_window(group_by=by, order_by=per_score.score)).cast("int64")
+    per_score = per_score.mutate(_below=upto - per_score._ties).join(moments, by)  # _below = #{X < X_i}
+    # Z and the share as columns first: the formulas below refer to them many times (Φ⁻¹ is a long
+    # polynomial), and a column reference keeps the SQL short where an inlined formula would be repeated.
+    per_score = per_score.mutate(
+        _z=_safe_div(per_score.score - per_score._mean, per_score._sd),
+        _share=(per_score._below + per_score._ties * 0.5) / per_score.n,
     )
-    w = w.mutate(_z=_safe_div(w.score - w._mean, w._sd), _share=(w._below + w._ties * 0.5) / w.n)
-    out = w.mutate(
-        z=w._z,
-        t=50 + 10 * w._z,
-        score_500=500 + 100 * w._z,
-        percentile_rank=100 * w._share,
-        normal_t=50 + 10 * norm_ppf(w._share),
+    per_score = per_score.select(
+        *by,
+        "score",
+        "n",
+        z=per_score._z,
+        t=50 + 10 * per_score._z,
+        score_500=500 + 100 * per_score._z,
+        percentile_rank=100 * per_score._share,
+        normal_t=50 + 10 * norm_ppf(per_score._share),
+        rank=per_score.n - per_score._below - per_score._ties + 1,  # 1 + #{X > X_i}
     )
+    out = sat.join(per_score, [*by, "score"])
     return out.select(*scores.columns, "n", "z", "t", "score_500", "percentile_rank", "normal_t", "rank")
 
 

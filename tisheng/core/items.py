@@ -295,11 +295,13 @@ def kp_mastery(item_scores: ir.Table, item_kp: ir.Table, by: Sequence[str] = ("c
             points=rows._x.sum(), possible=rows._f.sum(), _n=rows._x.count()
         )
         pre = pre.filter(pre._n > 0)
-    j = pre.join(item_kp.select("paper", "item", "kp"), ["paper", "item"])
+    # A mapping row listed twice must not count its item twice; with distinct rows, each (group, item) row
+    # meets a point once, so counting rows counts the point's items (no COUNT(DISTINCT) pass needed).
+    j = pre.join(item_kp.select("paper", "item", "kp").distinct(), ["paper", "item"])
     out = j.group_by([*by, "paper", "kp"]).aggregate(
         points=j.points.sum(),
         possible=j.possible.sum(),
-        n_items=j.item.nunique(),
+        n_items=j.count(),
         n_students=j._n.max().cast("int64"),
     )
     return out.mutate(mastery=_safe_div(out.points, out.possible))

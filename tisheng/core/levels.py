@@ -65,19 +65,25 @@ def proportional_levels(
       where Y₁, Y₂ are the lowest and highest raw score in the student's level (in the group) and
       [T₁, T₂] = [converted_min, converted_max] (T₂ when Y₁ = Y₂, see the module doc).
 
-    Adds ``n``, ``rank_min``, ``level`` and ``converted_score``.
+    Adds ``n``, ``rank_min``, ``level`` and ``converted_score`` (null for rows with a null in a ``by``
+    column: they belong to no group).
     """
     total = sum(lv["share"] for lv in scheme)
     if abs(total - 100) > 1e-9:
         raise ValueError(f"level shares add up to {total}, not 100")
     by = list(by)
-    sat = sat_flag(scores)
-    t = scores.mutate(_sat=sat)
-    # Students who did not sit are partitioned apart so they never take a rank.
-    part = [*by, "_sat"]
-    n = t.score.count().over(ibis.window(group_by=part))
-    rank_min = ibis.rank().over(group_by=part, order_by=ibis.desc(t.score)) + 1
-    t = t.mutate(n=ibis.ifelse(t._sat, n, ibis.null()), rank_min=ibis.ifelse(t._sat, rank_min, ibis.null()))
+    sat = scores.filter(sat_flag(scores))
+    # Rank, level and converted score depend only on the group and the score: they are computed on one row
+    # per distinct score (a few thousand rows, not one per student) and joined back, instead of windows
+    # over every student.
+    per_score = sat.group_by([*by, "score"]).aggregate(_ties=sat.count())
+    # #{X ≥ X_i}: the running count from the top down to this score (the scores of a group are distinct
+    # here). Cast: a sum of integers is HUGEINT on DuckDB and NUMERIC on PostgreSQL.
+    down_to = per_score._ties.sum().over(
+        ibis.cumulative_window(group_by=by, order_by=ibis.desc(per_score.score))
+    ).cast("int64")
+    n = per_score._ties.sum().over(ibis.window(group_by=by)).cast("int64")
+    t = per_score.mutate(n=n, rank_min=down_to - per_score._ties + 1)  # 1 + #{X > X_i}
 
     # p ≤ cumulative share  ⇔  rank_min·100 ≤ cum·N: integers on both sides for integer shares, no rounding.
     cases, cumulative = [], 0.0
@@ -85,20 +91,25 @@ def proportional_levels(
         cumulative += lv["share"]
         cases.append((t.rank_min * 100 <= t.n * cumulative + EPS, lv["level"]))
     t = t.mutate(level=ibis.cases(*cases, else_=ibis.null().cast("string")))
-    if not converted:
-        return t.drop("_sat")
-
-    # Y1, Y2 (windows) and T1, T2 as columns first: the linear rule refers to each of them several times.
-    level_group = ibis.window(group_by=[*by, "_sat", "level"])
-    t = t.mutate(
-        _y1=t.score.min().over(level_group),
-        _y2=t.score.max().over(level_group),
-        _t1=ibis.cases(*[(t.level == lv["level"], lv["converted_min"]) for lv in scheme], else_=ibis.null()),
-        _t2=ibis.cases(*[(t.level == lv["level"], lv["converted_max"]) for lv in scheme], else_=ibis.null()),
-    )
-    raw = ibis.ifelse(t._y2 > t._y1, t._t1 + (t._t2 - t._t1) * (t.score - t._y1) / (t._y2 - t._y1), t._t2)
-    converted_score = ibis.ifelse(t._sat, (raw + 0.5).floor().cast("int64"), ibis.null())
-    return t.mutate(converted_score=converted_score).drop("_sat", "_y1", "_y2", "_t1", "_t2")
+    new = ["n", "rank_min", "level"]
+    if converted:
+        # Y1, Y2 (windows) and T1, T2 as columns first: the linear rule refers to each of them several times.
+        level_group = ibis.window(group_by=[*by, "level"])
+        t = t.mutate(
+            _y1=t.score.min().over(level_group),
+            _y2=t.score.max().over(level_group),
+            _t1=ibis.cases(*[(t.level == lv["level"], lv["converted_min"]) for lv in scheme], else_=ibis.null()),
+            _t2=ibis.cases(*[(t.level == lv["level"], lv["converted_max"]) for lv in scheme], else_=ibis.null()),
+        )
+        raw = ibis.ifelse(t._y2 > t._y1, t._t1 + (t._t2 - t._t1) * (t.score - t._y1) / (t._y2 - t._y1), t._t2)
+        t = t.mutate(converted_score=(raw + 0.5).floor().cast("int64"))
+        new.append("converted_score")
+    # Rows that did not sit match no score row (cheating rows keep a score, hence the _sat key).
+    t = t.select(*by, "score", *new, _sat=ibis.literal(True))
+    rows = scores.mutate(_sat=sat_flag(scores))
+    out = rows.left_join(t, [*by, "score", "_sat"])
+    kept = [c for c in scores.columns if c not in new]
+    return out.select(*kept, *new)
 
 
 def levels_from_rules(

@@ -241,6 +241,16 @@ def test_standard_scores(con, scores):
     assert by_id[13]["percentile_rank"] == 50 and by_id[13]["z"] is None and by_id[13]["n"] == 1
 
 
+def test_standard_scores_over_the_whole_table(con, scores):
+    # by=() is one group: the 10 who sat. Student 1 (100, the best): PR = (9 + 0.5)/10 = 95 %, rank 1.
+    # Descending: 100, 85, four 70s (rank 3), two 60s (rank 7), 50 (rank 9), 39.5 (rank 10).
+    df = engine.to_polars(con, es.standard_scores(scores, by=()))
+    by_id = {r["student_id"]: r for r in df.iter_rows(named=True)}
+    assert df.height == 10 and {r["n"] for r in by_id.values()} == {10}
+    assert by_id[1]["percentile_rank"] == approx(95) and by_id[1]["rank"] == 1
+    assert [by_id[i]["rank"] for i in (2, 9, 3, 13, 5)] == [2, 3, 7, 9, 10]
+
+
 def test_norm_ppf_matches_python(con):
     ps = [1e-300, 1e-10, 0.001, 0.02, 0.075, 0.3, 0.5, 0.5000001, 0.8, 0.925, 0.999, 1 - 1e-12]
     t = ibis.memtable({"p": ps})
@@ -285,7 +295,10 @@ def test_total_scores(con):
 def test_compiles_for_postgres(scores):
     # The Django side may run these on PostgreSQL: the SQL must at least compile for it.
     expr = es.score_stats(scores, by=[(), ("school",)])
-    ibis.to_sql(es.combined_index(es.relative_to(expr, scope=("school",), reference=())), dialect="postgres")
+    sql = ibis.to_sql(es.combined_index(es.relative_to(expr, scope=("school",), reference=())), dialect="postgres")
+    # PostgreSQL reads 1.0 as NUMERIC: averaged, the rates came back as NUMERIC, which pyarrow cannot read
+    # as double. The rate flags must be integers cast to double precision.
+    assert "THEN 1.0" not in sql and 'AS DOUBLE PRECISION) AS "_pass_rate"' in sql
     ibis.to_sql(es.standard_scores(scores), dialect="postgres")
 
 

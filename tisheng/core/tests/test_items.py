@@ -180,7 +180,8 @@ def test_item_score_distribution(con, items):
 def test_knowledge_point_mastery(con, items):
     # kp "a" = items 1, 2; kp "b" = items 1, 3, 4; kp "c" = item 3
     kp = ibis.memtable({"paper": ["P"] * 5, "item": [1, 2, 1, 3, 4], "kp": ["a", "a", "b", "b", "b"]})
-    kp = ibis.union(kp, ibis.memtable({"paper": ["P"], "item": [3], "kp": ["c"]}))
+    # (item 3, "b") listed twice: a repeated mapping row must not count the item twice
+    kp = ibis.union(kp, ibis.memtable({"paper": ["P", "P"], "item": [3, 3], "kp": ["c", "b"]}))
     m = engine.to_polars(con, it.kp_mastery(items, kp, by=("class",))).sort("class", "kp")
     got = {(r["class"], r["kp"]): r for r in m.iter_rows(named=True)}
     # class A sat: students 1, 2, 3 (7 absent). item sums: 1 -> 2, 2 -> 2, 3 -> 2, 4 -> 1

@@ -5,9 +5,10 @@ the ``Writer`` how many objects that is (the progress bar's total), and then wri
 
 * ``Writer.insert(model, frame)`` for many new rows: the rows and their django-simple-history records ("+",
   with the user, the time and "import #N" as reason), exactly as ``bulk_create_with_history`` writes them,
-  but straight from the frame with ``executemany``. Measured on 100,000 students with memberships and
-  guardians: ``bulk_create_with_history`` spends ~60 µs per object building model instances and compiling
-  SQL, which made the commit take minutes; see docs/imports.md.
+  but straight from the frame (``executemany`` on SQLite, COPY on PostgreSQL), the history rows copied by
+  the database from the rows just written (``INSERT … SELECT``). Measured on 100,000 students with
+  memberships and guardians: ``bulk_create_with_history`` spends ~60 µs per object building model instances
+  and compiling SQL, which made the commit take minutes; see docs/imports.md.
 * ``Writer.create`` / ``update`` for model instances, through ``bulk_create_with_history`` and
   ``bulk_update_with_history`` (a re-import changes few rows; teachers are few).
 * ``Writer.delete`` one by one, so that each deletion is recorded.

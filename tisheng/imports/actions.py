@@ -9,11 +9,12 @@ from django.utils import timezone
 
 from tisheng.audit.actions import record
 from tisheng.audit.models import AuditEvent
-from tisheng.imports import progress
+from tisheng.imports import kept, progress
 from tisheng.imports.models import ImportBatch
 from tisheng.imports.pipeline import check
 from tisheng.imports.queries import importable_schools
 from tisheng.imports.spec import ImportContext, ImportSpec
+from tisheng.imports.writing import large_transaction
 from tisheng.roster.models import Term
 
 logger = logging.getLogger(__name__)
@@ -87,10 +88,13 @@ def validate_batch(batch_id: int) -> None:
         return
     batch = ImportBatch.objects.select_related("school", "term__academic_year", "uploaded_by").get(pk=batch_id)
     try:
+        kept.discard(batch_id)  # rows kept by an earlier check are stale from now on
         spec = batch.spec
         ctx = _context(batch, batch.uploaded_by, spec)
+        stamp = kept.stamp(spec, ctx, batch.sha256)  # before the check reads: see kept.py
         checked = check(_read(batch), spec, ctx)
         _store_outcome(batch, ctx, checked)
+        kept.store(batch.pk, checked, ctx, stamp)
         batch.status = Status.INVALID if ctx.error_count else Status.VALID
         batch.save()
     except Exception:
@@ -118,13 +122,15 @@ def start_commit(batch: ImportBatch, user) -> bool:
 
 
 def commit_batch(batch_id: int) -> None:
-    """Check the file again and write it, all in one transaction: on any error nothing is written.
+    """Check the file again and write it, all in one transaction: on any error nothing is written. When
+    nothing the preview's check read has changed since (same stamp, taken here under the write lock), the
+    rows it checked are written instead of checking the file a second time (``kept.py``).
 
     Running it twice is harmless: a batch already committed is left alone, and a run interrupted by a crash
     was rolled back, so the next run starts from scratch.
     """
     try:
-        with transaction.atomic():
+        with large_transaction(), transaction.atomic():
             batch = (
                 ImportBatch.objects.select_for_update(of=("self",))
                 .select_related("school", "term__academic_year", "committed_by", "uploaded_by")
@@ -135,7 +141,7 @@ def commit_batch(batch_id: int) -> None:
             spec = batch.spec
             user = batch.committed_by or batch.uploaded_by
             ctx = _context(batch, user, spec)
-            checked = check(_read(batch), spec, ctx)
+            checked = kept.load(batch.pk, spec, ctx, batch.sha256) or check(_read(batch), spec, ctx)
             _store_outcome(batch, ctx, checked)
             if ctx.error_count:
                 batch.status = Status.INVALID  # the database changed since the check: nothing is written
@@ -156,6 +162,7 @@ def commit_batch(batch_id: int) -> None:
         logger.exception("import %s: commit failed", batch_id)
         _fail(batch_id)
     finally:
+        kept.discard(batch_id)
         progress.clear(batch_id)
 
 

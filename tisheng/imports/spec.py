@@ -78,6 +78,10 @@ class ImportSpec:
     # Columns computed from a batch's parameters, and a reader of the kind's own (see the module doc).
     columns_for: Callable[[Mapping], tuple[Column, ...]] | None = None
     read: Callable[[bytes, "ImportSpec", Mapping], Any] | None = None
+    # The models (tracked by django-simple-history) the steps look rows up in, besides the uploader's schools:
+    # while none of them changes, the commit uses the preview's checked rows instead of checking the file
+    # again (``kept.py``). Empty: the commit always checks again.
+    reads: tuple[type, ...] = ()
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)

@@ -4,7 +4,7 @@ go through ``actions``. An object outside the user's scope is a 404; a page the 
 
 from collections import defaultdict
 from datetime import timedelta
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 import polars as pl
 from django.contrib import messages
@@ -20,10 +20,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tisheng.accounts.scope import Scope, get_for_user, visible
 from tisheng.core import homework as core
-from tisheng.homework import actions, exports, forms, queries
+from tisheng.homework import actions, forms, queries
 from tisheng.homework.models import ClassDayLoad, Feedback, InSchoolCount, Plan, PostedItem, SupportFlag
 from tisheng.homework.queries import monday, parse_day, parse_week, week_days
+from tisheng.homework.report_kinds import KEY as RECORD_KIND
 from tisheng.homework.rules import SchoolRules
+from tisheng.reports.registry import class_choices, get_kind, kinds_for
 from tisheng.roster.models import School, SchoolClass, Student, TeachingAssignment
 
 Status = Plan.Status
@@ -451,6 +453,7 @@ def class_week(request, pk):
         request, "homework/class_week.html", "class" if pk in Scope.of(user).head_class_ids else "totals",
         school_class=school_class, days=days, grid=grid, totals=totals, pending=pending, size=size,
         may_count=pk in Scope.of(user).head_class_ids,
+        record_kind=_record_kind(user) if class_choices(user).filter(pk=pk).exists() else None,
         flags=flags.filter(week=latest).order_by("-times") if latest else [], flags_week=latest,
         support=rules.support_window(week), **_week_nav(week),
     )
@@ -480,32 +483,25 @@ def class_count(request, pk):
 
 
 # --- the class record (班级作业记录) ------------------------------------------------------------------------------
-def _record(request, pk):
+def _record_kind(user):
+    """The weekly record's report kind when the user's roles may request it (see ``report_kinds.py``)."""
+    kind = get_kind(RECORD_KIND)
+    return kind if kind in kinds_for(user) else None
+
+
+@require_GET
+def record(request, pk, format):
+    """Where the class record was once downloaded: it is made on the report pipeline now, so these links open
+    its request form filled in with the class, the week and the format."""
     user = request.user
     if not queries.is_staff(user):
         raise Http404
-    school_class = get_for_user(user, SchoolClass.objects.select_related("school"), pk=pk)
+    school_class = get_for_user(user, SchoolClass, pk=pk)
+    if _record_kind(user) is None:
+        raise PermissionDenied
     week = parse_week(request.GET.get("week"), timezone.localdate())
-    return exports.class_record(user, school_class, week)
-
-
-@require_GET
-def record_xlsx(request, pk):
-    record = _record(request, pk)
-    return _download(exports.record_xlsx(request.user, record), record.file_name("xlsx"),
-                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-
-
-@require_GET
-def record_pdf(request, pk):
-    record = _record(request, pk)
-    return _download(exports.record_pdf(request.user, record), record.file_name("pdf"), "application/pdf")
-
-
-def _download(content: bytes, name: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
-    return response
+    query = urlencode({"school_class": school_class.pk, "week": week.isoformat(), "format": format})
+    return redirect(f"{reverse('reports:request', args=[RECORD_KIND])}?{query}")
 
 
 # --- posting and families ------------------------------------------------------------------------------------------

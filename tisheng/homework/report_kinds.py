@@ -1,7 +1,7 @@
 """The weekly class record (班级作业记录, R-FB-2) on the one report pipeline: for one class or for every class of
 a school (the academic office files the whole school's week), each day's posted homework by subject with
 form, type, layer, minutes and teacher, then the day's written total against the limit, practical minutes
-and the pupils who finished in school; a week line with the weekend apart. Word, PDF (A4 landscape) and
+and the pupils who finished in school; a week line with weekends and holidays apart. Word, PDF (A4 landscape) and
 Excel (a sheet per class); Chinese whatever the interface language, as the schools' paper records are.
 
 ``gather`` reads the posted items and counts through ``visible`` as the requester, and the limits from the
@@ -79,7 +79,8 @@ class RecordForm(ReportForm):
 
 
 # --- gathering --------------------------------------------------------------------------------------------------
-def _day(day: date, items: list, load: dict, limit: int | None, in_school: int | None, students: int | None) -> dict:
+def _day(day: date, off: bool, items: list, load: dict, limit: int | None, in_school: int | None,
+         students: int | None) -> dict:
     written, practical = load.get("written", 0), load.get("practical", 0)
     over = core.over_limit(written, limit)
     line = f"{day:%m月%d日} 书面作业合计 {written} 分钟"
@@ -89,7 +90,8 @@ def _day(day: date, items: list, load: dict, limit: int | None, in_school: int |
     if in_school is not None:
         line += f"；在校完成书面作业 {in_school}" + (f"/{students} 人" if students else " 人")
     return {
-        "date": f"{day:%m-%d}", "weekday": WEEKDAYS[day.weekday()], "weekend": day.weekday() >= 5,
+        "date": f"{day:%m-%d}", "weekday": WEEKDAYS[day.weekday()] + ("" if day.weekday() >= 5 or not off else "（假）"),
+        "weekend": off,
         "items": [{"subject": i.subject.name, "content": i.content, "kind": str(Kind(i.kind).label),
                    "category": str(Category(i.category).label), "layer": str(Layer(i.layer).label) if i.layer else "",
                    "minutes": i.minutes, "teacher": i.teacher.person.name} for i in items],
@@ -99,11 +101,12 @@ def _day(day: date, items: list, load: dict, limit: int | None, in_school: int |
 
 def _week_line(days: list[dict]) -> str:
     school_days = [d for d in days if not d["weekend"]]
-    weekend = sum(d["written"] for d in days if d["weekend"])
+    off = sum(d["written"] for d in days if d["weekend"])
     written = sum(d["written"] for d in school_days)
     over = sum(1 for d in days if d["over"])
-    line = (f"本周书面作业：周一至周五合计 {written} 分钟，日均 {written / len(school_days):.0f} 分钟；"
-            f"周末 {weekend} 分钟；实践作业合计 {sum(d['practical'] for d in days)} 分钟")
+    mean = f"，日均 {written / len(school_days):.0f} 分钟" if school_days else ""
+    line = (f"本周书面作业：上学日 {len(school_days)} 天合计 {written} 分钟{mean}；"
+            f"周末及节假日 {off} 分钟；实践作业合计 {sum(d['practical'] for d in days)} 分钟")
     return line + (f"；超出限额 {over} 天" if over else "；每天均未超出限额")
 
 
@@ -140,8 +143,9 @@ def gather(user, params: dict) -> dict:
     rules = SchoolRules(school)
     records = []
     for c in classes:
-        record_days = [_day(d, [i for i in by_class[c.pk] if i.date == d], loads.get((c.pk, d), {}),
-                            rules.written_limit(c.grade, d), counts.get((c.pk, d)), sizes.get(c.pk)) for d in days]
+        record_days = [_day(d, rules.day_off(d), [i for i in by_class[c.pk] if i.date == d],
+                            loads.get((c.pk, d), {}), rules.written_limit(c.grade, d), counts.get((c.pk, d)),
+                            sizes.get(c.pk)) for d in days]
         records.append({"name": c.name, "title": f"{c.school.name} {c.name} 班级作业记录",
                         "head_teacher": heads.get(c.pk) or "—", "students": sizes.get(c.pk, 0),
                         "days": record_days, "week_line": _week_line(record_days)})

@@ -157,12 +157,13 @@ def _warnings(rules: SchoolRules, week, contents) -> list[dict]:
     return [{"content": c, "category": cat, "phrase": "”“".join(words)} for (c, cat), words in found.items()]
 
 
-def _day_groups(plan: Plan, formset) -> list[dict]:
+def _day_groups(plan: Plan, formset, rules: SchoolRules) -> list[dict]:
     by_day = defaultdict(list)
     for form in formset.forms:
         value = form["date"].value()
         by_day[str(value)].append(form)
-    return [{"date": day, "forms": by_day.get(day.isoformat(), [])} for day in week_days(plan.week)]
+    return [{"date": day, "forms": by_day.get(day.isoformat(), []), "off": rules.day_off(day)}
+            for day in week_days(plan.week)]
 
 
 def _totals_context(plan: Plan, items, rules: SchoolRules) -> dict:
@@ -170,7 +171,7 @@ def _totals_context(plan: Plan, items, rules: SchoolRules) -> dict:
     days = []
     for day, row in load.items():
         days.append({**row, "date": day, "over": core.over_limit(row["with"]["written"], row["limit"]),
-                     "weekend": day.weekday() >= 5})
+                     "weekend": rules.day_off(day)})
     return {"load_days": days, "any_over": any(d["over"] for d in days),
             "warnings": _warnings(rules, plan.week, [i.content for i in items])}
 
@@ -216,7 +217,7 @@ def plan_edit(request, pk):
     if items is None:
         items = [forms.ItemData(i.date, i.content, i.kind, i.category, i.layer, i.minutes, i.pk) for i in plan.items.all()]
     return _page(
-        request, "homework/plan_edit.html", "plans", plan=plan, formset=formset, days=_day_groups(plan, formset),
+        request, "homework/plan_edit.html", "plans", plan=plan, formset=formset, days=_day_groups(plan, formset, rules),
         conflict=conflict, mine=mine, due=rules.due_date(plan.week), **_totals_context(plan, items, rules),
     )
 
@@ -392,6 +393,7 @@ def week_totals(request):
     week_plans = queries.plans(user).filter(school_class_id__in=class_ids, week=week)
     pending = _load_rows(_plan_items(week_plans.filter(status__in=[Status.SUBMITTED, Status.HELD])))
     rules = SchoolRules(school) if school else None
+    off = rules.days_off(days) if rules else set()
     rows = []
     for c in classes:
         cells = []
@@ -401,7 +403,7 @@ def week_totals(request):
             cells.append({"date": day, "written": written, "practical": posted.get((c.pk, day), {}).get("practical", 0),
                           "limit": limit, "over": core.over_limit(written, limit),
                           "pending": pending.get((c.pk, day), {}).get("written", 0)})
-        rows.append({"school_class": c, "cells": cells, "weekend": sum(x["written"] for x in cells[5:])})
+        rows.append({"school_class": c, "cells": cells, "weekend": sum(x["written"] for x in cells if x["date"] in off)})
     counts = defaultdict(int)
     for status in week_plans.values_list("status", flat=True):
         counts[status] += 1
@@ -410,7 +412,7 @@ def week_totals(request):
     schools = visible(user, School).filter(pk__in=queries.classes(user).values("school_id")).order_by("code")
     return _page(
         request, "homework/week_totals.html", "totals", school=school, schools=schools, grades=grades, grade=grade,
-        days=days, rows=rows, status_counts=[(label, counts.get(value, 0)) for value, label in Status.choices],
+        days=days, days_off=off, rows=rows, status_counts=[(label, counts.get(value, 0)) for value, label in Status.choices],
         expected=expected, filed=sum(counts.values()), held=held,
         **_week_nav(week, school=school.pk if school else None, grade=grade if grade is not None else ""),
     )
@@ -452,7 +454,7 @@ def class_week(request, pk):
     return _page(
         request, "homework/class_week.html", "class" if pk in Scope.of(user).head_class_ids else "totals",
         school_class=school_class, days=days, grid=grid, totals=totals, pending=pending, size=size,
-        may_count=pk in Scope.of(user).head_class_ids,
+        may_count=pk in Scope.of(user).head_class_ids, days_off=rules.days_off(days),
         record_kind=_record_kind(user) if class_choices(user).filter(pk=pk).exists() else None,
         flags=flags.filter(week=latest).order_by("-times") if latest else [], flags_week=latest,
         support=rules.support_window(week), **_week_nav(week),
@@ -629,6 +631,7 @@ def analysis(request):
         request, "homework/analysis.html", "analysis", school=school, schools=schools, grade=grade,
         grades=sorted({c.grade for c in queries.classes(user).filter(school=school)}) if school else [],
         rows=rows, days=week_days(week), summary=summary,
+        days_off=SchoolRules(school).days_off(week_days(week)) if school else set(),
         flags=flags.order_by("school_class__grade", "school_class__number", "-times"), computed=computed,
         support=SchoolRules(school).support_window(week) if school else None,
         may_refresh=bool(school and (school.pk in s.school_ids or s.district_ids)),

@@ -44,7 +44,7 @@ def test_gather_reads_the_posted_week_with_limits_counts_and_the_weekend(world, 
     assert monday["summary"].startswith(f"{week_record:%m月%d日} 书面作业合计 80 分钟 / 限额 90 分钟")
     assert tuesday["written"] == 20 and saturday["weekend"] and saturday["practical"] == 40
     assert not record["days"][2]["items"]
-    assert record["week_line"].startswith("本周书面作业：周一至周五合计 100 分钟，日均 20 分钟；周末 0 分钟；实践作业合计 40 分钟")
+    assert record["week_line"].startswith("本周书面作业：上学日 5 天合计 100 分钟，日均 20 分钟；周末及节假日 0 分钟；实践作业合计 40 分钟")
     assert record["head_teacher"] == world.logins["head_teacher"].person.name
 
 

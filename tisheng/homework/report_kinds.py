@@ -202,8 +202,8 @@ register(ReportKind(
     title=_("Weekly class homework record"),
     description=_("The class homework record (班级作业记录) of one week, for a class or every class of a school: "
                   "each day's homework by subject with form, type, layer, minutes and teacher, the written total "
-                  "against the limit, practical minutes and the pupils who finished in school; weekend days shown "
-                  "apart."),
+                  "against the limit, practical minutes and the pupils who finished in school; weekends and "
+                  "holidays shown apart."),
     roles=frozenset({Role.BUREAU_ADMIN, Role.BUREAU_STAFF, Role.PRINCIPAL, Role.ACADEMIC_OFFICE, Role.GRADE_LEADER,
                      Role.HEAD_TEACHER}),
     form=RecordForm,

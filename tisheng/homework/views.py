@@ -217,7 +217,8 @@ def plan_edit(request, pk):
     if items is None:
         items = [forms.ItemData(i.date, i.content, i.kind, i.category, i.layer, i.minutes, i.pk) for i in plan.items.all()]
     return _page(
-        request, "homework/plan_edit.html", "plans", plan=plan, formset=formset, days=_day_groups(plan, formset, rules),
+        request, "homework/plan_edit.html", "plans", plan=plan, formset=formset,
+        days=_day_groups(plan, formset, rules),
         conflict=conflict, mine=mine, due=rules.due_date(plan.week), **_totals_context(plan, items, rules),
     )
 
@@ -403,7 +404,8 @@ def week_totals(request):
             cells.append({"date": day, "written": written, "practical": posted.get((c.pk, day), {}).get("practical", 0),
                           "limit": limit, "over": core.over_limit(written, limit),
                           "pending": pending.get((c.pk, day), {}).get("written", 0)})
-        rows.append({"school_class": c, "cells": cells, "weekend": sum(x["written"] for x in cells if x["date"] in off)})
+        rows.append({"school_class": c, "cells": cells,
+                     "weekend": sum(x["written"] for x in cells if x["date"] in off)})
     counts = defaultdict(int)
     for status in week_plans.values_list("status", flat=True):
         counts[status] += 1
@@ -412,7 +414,8 @@ def week_totals(request):
     schools = visible(user, School).filter(pk__in=queries.classes(user).values("school_id")).order_by("code")
     return _page(
         request, "homework/week_totals.html", "totals", school=school, schools=schools, grades=grades, grade=grade,
-        days=days, days_off=off, rows=rows, status_counts=[(label, counts.get(value, 0)) for value, label in Status.choices],
+        days=days, days_off=off, rows=rows,
+        status_counts=[(label, counts.get(value, 0)) for value, label in Status.choices],
         expected=expected, filed=sum(counts.values()), held=held,
         **_week_nav(week, school=school.pk if school else None, grade=grade if grade is not None else ""),
     )

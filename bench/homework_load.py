@@ -49,7 +49,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-VENV = ROOT / ".venv" / "bin"
+VENV = Path(sys.executable).parent  # the virtualenv running this script (gunicorn is a test extra)
 OUT = ROOT / "bench" / "out"
 HOST = "127.0.0.1"
 CONFLICT_MARK = "您的修改没有保存".encode()
@@ -304,6 +304,7 @@ class Result:
     answered: dict[int, dict] = field(default_factory=dict)  # student id → answer sent
     pairs: list[dict] = field(default_factory=list)
     cpu: dict = field(default_factory=dict)
+    load_average: list[float] = field(default_factory=list)  # 1-minute load average, sampled during the run
 
 
 class Load:
@@ -413,8 +414,15 @@ class Load:
             async with gate:
                 await getattr(self, kind)(actor)
 
+        async def sample_load():  # other people's processes share the cores: say how busy the machine was
+            while True:
+                self.result.load_average.append(os.getloadavg()[0])
+                await asyncio.sleep(15)
+
+        sampler = asyncio.create_task(sample_load())
         tasks = [asyncio.create_task(one(i, kind, actor)) for i, (kind, actor) in enumerate(scenarios)]
         done, pending = await asyncio.wait(tasks, timeout=max_seconds)
+        sampler.cancel()
         for task in pending:
             task.cancel()
         if pending:
@@ -480,7 +488,12 @@ def report(result: Result, elapsed: float, args, problems: list[str]) -> dict:
     if result.cpu:
         n = len(everything)
         print(f"CPU per request: server {result.cpu['app'] / n * 1000:.1f} ms, database {result.cpu['database'] / n * 1000:.1f}"
-              f" ms; load average at the end {', '.join(f'{x:.1f}' for x in result.cpu['load_average'])}")
+              f" ms; load average before the run {', '.join(f'{x:.1f}' for x in result.cpu['load_before'])}, "
+              f"at the end {', '.join(f'{x:.1f}' for x in result.cpu['load_average'])}")
+    if result.load_average:
+        during = result.load_average
+        print(f"1-minute load average during the run: min {min(during):.1f}, median {statistics.median(during):.1f}, "
+              f"max {max(during):.1f} ({len(during)} samples, 2 cores)")
     print(f"plans filed {len(result.filed)}, answers sent {len(result.answered)}, conflict pairs {len(result.pairs)} "
           f"(each: one saved, one shown the conflict)")
     for e in result.errors[:20]:
@@ -488,7 +501,7 @@ def report(result: Result, elapsed: float, args, problems: list[str]) -> dict:
     print("stored exactly once:", "yes" if not problems else f"NO, {len(problems)} problems")
     for p in problems[:20]:
         print("  problem:", p)
-    summary = {"args": vars(args), "elapsed_s": elapsed, "cpu": result.cpu, "requests": len(everything),
+    summary = {"args": vars(args), "elapsed_s": elapsed, "cpu": result.cpu, "load_during": result.load_average, "requests": len(everything),
                "throughput_rps": len(everything) / elapsed, "errors": len(result.errors), "problems": len(problems),
                "rows": [dict(zip(("request", "n", "p50_ms", "p95_ms", "p99_ms", "max_ms"), r, strict=True)) for r in rows]}
     (OUT / "homework_load.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False, default=str))
@@ -536,6 +549,7 @@ def main() -> int:
                  + [("pair", p) for p in actors.pairs])
     rng.shuffle(scenarios)
 
+    load_before = os.getloadavg()
     processes = start_server(url, args.port, args.workers, args.threads)
     try:
         deadline = time.monotonic() + 60
@@ -555,7 +569,8 @@ def main() -> int:
         elapsed = asyncio.run(load.run(scenarios, args.minutes * 60 * args.scale, args.concurrency, args.max_seconds))
         # the database backends of the server's connections (persistent, CONN_MAX_AGE) lived through the run
         result.cpu = {"app": cpu_seconds(server_pids(processes)) - app_before,
-                      "database": cpu_seconds(database_pids(args.database)), "load_average": os.getloadavg()}
+                      "database": cpu_seconds(database_pids(args.database)), "load_average": os.getloadavg(),
+                      "load_before": load_before}
     finally:
         stop(processes)
     problems = verify(result, actors, week, today)

@@ -11,7 +11,9 @@ Conventions (Tisheng's; the policy texts are silent on them):
 * **The limit** (``homework.written.daily_avg_minutes.max``; 0 where written homework is not allowed, grades
   1–2) applies to *written* homework only. Practical work (实践体验型) is shown beside it, not limited. The
   limit is applied to every day of the week, weekend days included (the policy asks that weekend and holiday
-  homework be "controlled" without a number; a weekend day above a school day's limit is flagged).
+  homework be "controlled" without a number; a weekend day above a school day's limit is flagged). Days
+  without school — Saturdays, Sundays and the holidays and vacation days the caller names — are marked
+  ``weekend`` and their written minutes summed apart (``weekend_written``).
 * **Families report** the minutes today's written homework took (in school and at home together), whether
   it was finished in school, at home, or not finished, and the bedtime. Their mean is the class's average
   completion time, the measure the limit speaks of (书面作业平均完成时间); it is compared with the teachers'
@@ -101,12 +103,14 @@ def class_days(
     feedback: pl.DataFrame,
     counts: pl.DataFrame,
     classes: pl.DataFrame,
+    days_off: Sequence[date] = (),
 ) -> pl.DataFrame:
     """One row per class-day that has planned homework, family reports or a head teacher's count.
 
     Inputs (schemas above): homework ``items``; family ``feedback`` (one row per student and day); the head
     teacher's ``counts`` of students who finished in school; ``classes`` with the class size, the day's
-    written-minute limit (null: none known) and the latest bedtime for the grade.
+    written-minute limit (null: none known) and the latest bedtime for the grade; ``days_off``: weekdays
+    without school (holidays, vacation), marked ``weekend`` like Saturdays and Sundays.
 
     Columns out (``CLASS_DAY_SCHEMA``): ``class_id, date, weekend, written, practical, total, limit,
     over_by`` (planned written minutes above the limit), ``students, in_school_count, in_school_rate,
@@ -149,7 +153,7 @@ def class_days(
     return out.select(
         "class_id",
         "date",
-        weekend=pl.col("date").dt.weekday() >= 6,
+        weekend=(pl.col("date").dt.weekday() >= 6) | pl.col("date").is_in(list(days_off)),
         written=pl.col("written"),
         practical=pl.col("practical"),
         total=pl.col("total"),

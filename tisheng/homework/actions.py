@@ -1,5 +1,6 @@
 """Every write of the homework app, each in one transaction. Row history (simple-history) keeps every change
-with who made it and, for a change of state, why; exports write an audit event where they are made.
+with who made it and, for a change of state, why. The class record is a report kind (``report_kinds.py``):
+the report pipeline audits its downloads.
 
 Who may do what is checked by the views (``queries.may_*``); these functions check that the change fits the
 plan's state and that nobody else changed the plan since the caller read it.

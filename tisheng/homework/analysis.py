@@ -46,6 +46,7 @@ def analyse_week(school: School, week: date, now: datetime | None = None) -> int
     result = core.class_days(
         pl.DataFrame(items, schema=core.ITEMS_SCHEMA), pl.DataFrame(answers, schema=core.FEEDBACK_SCHEMA),
         pl.DataFrame(counts, schema=core.COUNTS_SCHEMA), pl.DataFrame(classes, schema=core.CLASSES_SCHEMA),
+        days_off=sorted(rules.days_off(days)),
     )
     ClassDayLoad.objects.filter(school=school, date__range=(days[0], days[-1])).delete()
     ClassDayLoad.objects.bulk_create(

@@ -9,7 +9,7 @@ from datetime import date, datetime, time, timedelta
 from functools import cached_property
 
 from tisheng.core.rules import RuleSet
-from tisheng.roster.models import School
+from tisheng.roster.models import School, Term
 from tisheng.rulesets.services import ruleset_for, scope_chain
 
 
@@ -58,6 +58,21 @@ class SchoolRules:
     def latest_bedtime(self, grade: int, on: date | None = None) -> time | None:
         value = self._value_or("sleep.bedtime.not_later_than", None, grade=grade, on=on)
         return _parse_time(value) if value else None
+
+    # --- calendar --------------------------------------------------------------------------------------
+    @cached_property
+    def _terms(self) -> list[tuple[date, date]]:
+        return list(Term.objects.values_list("start_date", "end_date"))
+
+    def day_off(self, day: date) -> bool:
+        """A day without school, whose homework is shown apart (周末、寒暑假、法定节假日): Saturday and Sunday,
+        a day between terms, or a date of ``homework.days_off`` (the year's holidays, set by an override)."""
+        if day.weekday() >= 5 or not any(start <= day <= end for start, end in self._terms):
+            return True
+        return day.isoformat() in (self.value("homework.days_off", on=day) or [])
+
+    def days_off(self, days) -> set[date]:
+        return {d for d in days if self.day_off(d)}
 
     # --- process ---------------------------------------------------------------------------------------
     def due_date(self, week: date) -> date:

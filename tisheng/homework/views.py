@@ -4,7 +4,7 @@ go through ``actions``. An object outside the user's scope is a 404; a page the 
 
 from collections import defaultdict
 from datetime import timedelta
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 import polars as pl
 from django.contrib import messages
@@ -20,10 +20,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tisheng.accounts.scope import Scope, get_for_user, visible
 from tisheng.core import homework as core
-from tisheng.homework import actions, exports, forms, queries
+from tisheng.homework import actions, forms, queries
 from tisheng.homework.models import ClassDayLoad, Feedback, InSchoolCount, Plan, PostedItem, SupportFlag
 from tisheng.homework.queries import monday, parse_day, parse_week, week_days
+from tisheng.homework.report_kinds import KEY as RECORD_KIND
 from tisheng.homework.rules import SchoolRules
+from tisheng.reports.registry import class_choices, get_kind, kinds_for
 from tisheng.roster.models import School, SchoolClass, Student, TeachingAssignment
 
 Status = Plan.Status
@@ -155,12 +157,13 @@ def _warnings(rules: SchoolRules, week, contents) -> list[dict]:
     return [{"content": c, "category": cat, "phrase": "”“".join(words)} for (c, cat), words in found.items()]
 
 
-def _day_groups(plan: Plan, formset) -> list[dict]:
+def _day_groups(plan: Plan, formset, rules: SchoolRules) -> list[dict]:
     by_day = defaultdict(list)
     for form in formset.forms:
         value = form["date"].value()
         by_day[str(value)].append(form)
-    return [{"date": day, "forms": by_day.get(day.isoformat(), [])} for day in week_days(plan.week)]
+    return [{"date": day, "forms": by_day.get(day.isoformat(), []), "off": rules.day_off(day)}
+            for day in week_days(plan.week)]
 
 
 def _totals_context(plan: Plan, items, rules: SchoolRules) -> dict:
@@ -168,7 +171,7 @@ def _totals_context(plan: Plan, items, rules: SchoolRules) -> dict:
     days = []
     for day, row in load.items():
         days.append({**row, "date": day, "over": core.over_limit(row["with"]["written"], row["limit"]),
-                     "weekend": day.weekday() >= 5})
+                     "weekend": rules.day_off(day)})
     return {"load_days": days, "any_over": any(d["over"] for d in days),
             "warnings": _warnings(rules, plan.week, [i.content for i in items])}
 
@@ -214,7 +217,8 @@ def plan_edit(request, pk):
     if items is None:
         items = [forms.ItemData(i.date, i.content, i.kind, i.category, i.layer, i.minutes, i.pk) for i in plan.items.all()]
     return _page(
-        request, "homework/plan_edit.html", "plans", plan=plan, formset=formset, days=_day_groups(plan, formset),
+        request, "homework/plan_edit.html", "plans", plan=plan, formset=formset,
+        days=_day_groups(plan, formset, rules),
         conflict=conflict, mine=mine, due=rules.due_date(plan.week), **_totals_context(plan, items, rules),
     )
 
@@ -390,6 +394,7 @@ def week_totals(request):
     week_plans = queries.plans(user).filter(school_class_id__in=class_ids, week=week)
     pending = _load_rows(_plan_items(week_plans.filter(status__in=[Status.SUBMITTED, Status.HELD])))
     rules = SchoolRules(school) if school else None
+    off = rules.days_off(days) if rules else set()
     rows = []
     for c in classes:
         cells = []
@@ -399,7 +404,8 @@ def week_totals(request):
             cells.append({"date": day, "written": written, "practical": posted.get((c.pk, day), {}).get("practical", 0),
                           "limit": limit, "over": core.over_limit(written, limit),
                           "pending": pending.get((c.pk, day), {}).get("written", 0)})
-        rows.append({"school_class": c, "cells": cells, "weekend": sum(x["written"] for x in cells[5:])})
+        rows.append({"school_class": c, "cells": cells,
+                     "weekend": sum(x["written"] for x in cells if x["date"] in off)})
     counts = defaultdict(int)
     for status in week_plans.values_list("status", flat=True):
         counts[status] += 1
@@ -408,7 +414,8 @@ def week_totals(request):
     schools = visible(user, School).filter(pk__in=queries.classes(user).values("school_id")).order_by("code")
     return _page(
         request, "homework/week_totals.html", "totals", school=school, schools=schools, grades=grades, grade=grade,
-        days=days, rows=rows, status_counts=[(label, counts.get(value, 0)) for value, label in Status.choices],
+        days=days, days_off=off, rows=rows,
+        status_counts=[(label, counts.get(value, 0)) for value, label in Status.choices],
         expected=expected, filed=sum(counts.values()), held=held,
         **_week_nav(week, school=school.pk if school else None, grade=grade if grade is not None else ""),
     )
@@ -450,7 +457,8 @@ def class_week(request, pk):
     return _page(
         request, "homework/class_week.html", "class" if pk in Scope.of(user).head_class_ids else "totals",
         school_class=school_class, days=days, grid=grid, totals=totals, pending=pending, size=size,
-        may_count=pk in Scope.of(user).head_class_ids,
+        may_count=pk in Scope.of(user).head_class_ids, days_off=rules.days_off(days),
+        record_kind=_record_kind(user) if class_choices(user).filter(pk=pk).exists() else None,
         flags=flags.filter(week=latest).order_by("-times") if latest else [], flags_week=latest,
         support=rules.support_window(week), **_week_nav(week),
     )
@@ -480,32 +488,25 @@ def class_count(request, pk):
 
 
 # --- the class record (班级作业记录) ------------------------------------------------------------------------------
-def _record(request, pk):
+def _record_kind(user):
+    """The weekly record's report kind when the user's roles may request it (see ``report_kinds.py``)."""
+    kind = get_kind(RECORD_KIND)
+    return kind if kind in kinds_for(user) else None
+
+
+@require_GET
+def record(request, pk, format):
+    """Where the class record was once downloaded: it is made on the report pipeline now, so these links open
+    its request form filled in with the class, the week and the format."""
     user = request.user
     if not queries.is_staff(user):
         raise Http404
-    school_class = get_for_user(user, SchoolClass.objects.select_related("school"), pk=pk)
+    school_class = get_for_user(user, SchoolClass, pk=pk)
+    if _record_kind(user) is None:
+        raise PermissionDenied
     week = parse_week(request.GET.get("week"), timezone.localdate())
-    return exports.class_record(user, school_class, week)
-
-
-@require_GET
-def record_xlsx(request, pk):
-    record = _record(request, pk)
-    return _download(exports.record_xlsx(request.user, record), record.file_name("xlsx"),
-                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-
-
-@require_GET
-def record_pdf(request, pk):
-    record = _record(request, pk)
-    return _download(exports.record_pdf(request.user, record), record.file_name("pdf"), "application/pdf")
-
-
-def _download(content: bytes, name: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
-    return response
+    query = urlencode({"school_class": school_class.pk, "week": week.isoformat(), "format": format})
+    return redirect(f"{reverse('reports:request', args=[RECORD_KIND])}?{query}")
 
 
 # --- posting and families ------------------------------------------------------------------------------------------
@@ -633,6 +634,7 @@ def analysis(request):
         request, "homework/analysis.html", "analysis", school=school, schools=schools, grade=grade,
         grades=sorted({c.grade for c in queries.classes(user).filter(school=school)}) if school else [],
         rows=rows, days=week_days(week), summary=summary,
+        days_off=SchoolRules(school).days_off(week_days(week)) if school else set(),
         flags=flags.order_by("school_class__grade", "school_class__number", "-times"), computed=computed,
         support=SchoolRules(school).support_window(week) if school else None,
         may_refresh=bool(school and (school.pk in s.school_ids or s.district_ids)),

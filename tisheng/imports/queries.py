@@ -24,7 +24,9 @@ def _batch_rule(s: Scope) -> Q:
 def _grants(user, spec: ImportSpec) -> tuple[set[int], set[int]]:
     """The districts and schools where ``user`` holds one of the roles that may import ``spec``."""
     districts, schools = set(), set()
-    if not user.is_authenticated:
+    scope = Scope.of(user)
+    if not user.is_authenticated or not spec.roles & scope.roles:
+        # Most users (parents above all) hold none of the roles: no queries. The menu asks on every page.
         return districts, schools
     assignments = RoleAssignment.objects.valid_in(Term.current()).filter(user=user, role__in=spec.roles)
     for role, district_id, school_id in assignments.values_list("role", "district_id", "school_id"):
@@ -32,7 +34,6 @@ def _grants(user, spec: ImportSpec) -> tuple[set[int], set[int]]:
             districts.add(district_id)
         elif school_id:
             schools.add(school_id)
-    scope = Scope.of(user)
     if scope.teacher_id and spec.roles & scope.roles & {Role.TEACHER, Role.HEAD_TEACHER}:
         schools |= scope.member_school_ids
     return districts, schools

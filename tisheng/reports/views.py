@@ -45,7 +45,9 @@ def request_report(request, kind):
         raise Http404
     if spec not in kinds_for(request.user):
         raise PermissionDenied
-    form = spec.form(request.POST or None, user=request.user, kind=spec)
+    # a link may fill the form in (e.g. the class and week of the page it is on): ?field=value
+    form = spec.form(request.POST or None, user=request.user, kind=spec,
+                     initial=request.GET.dict() if request.method == "GET" else None)
     if request.method == "POST" and form.is_valid():
         actions.request_report(request.user, spec, form)
         messages.success(request, _("The report is being made; the list below shows its progress."))

@@ -187,3 +187,13 @@ def test_bedtime_clock_starts_at_noon():
     assert not hw.bedtime_is_late(time(21, 20), time(21, 20))
     assert not hw.bedtime_is_late(time(20, 0), time(21, 20))
     assert not hw.bedtime_is_late(None, time(21, 20))
+
+
+def test_holidays_named_by_the_caller_count_as_days_without_school():
+    classes = [{"class_id": 1, "students": 40, "limit": 60, "bedtime": None}]
+    plan = items((1, MON, "written", "", 20), (1, TUE, "written", "", 25), (1, SAT, "written", "", 30))
+    days = hw.class_days(pl.DataFrame(plan, schema=hw.ITEMS_SCHEMA), pl.DataFrame([], schema=hw.FEEDBACK_SCHEMA),
+                         pl.DataFrame([], schema=hw.COUNTS_SCHEMA), pl.DataFrame(classes, schema=hw.CLASSES_SCHEMA),
+                         days_off=[TUE])
+    assert dict(zip(days["date"].to_list(), days["weekend"].to_list(), strict=True)) == {MON: False, TUE: True, SAT: True}
+    assert hw.summarise(days).to_dicts()[0]["weekend_written"] == 25 + 30  # Tuesday's holiday and Saturday

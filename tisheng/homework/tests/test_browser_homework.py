@@ -1,18 +1,22 @@
 """As people would: the maths teacher files the week's plan and sees the class's running total, the maths
-leader approves it, and a parent on a phone opens today's homework and reports how it went."""
+leader approves it, the head teacher prints the week's class record, and a parent on a phone opens today's
+homework and reports how it went."""
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from tisheng.conftest import screenshot
 from tisheng.homework.models import Feedback, Plan, PostedItem
+from tisheng.reports.models import Report
 
 pytestmark = pytest.mark.browser
 
 CONTENT = "课本第35页 练习一（第1–4题）"
 
 
-def test_teacher_files_leader_approves_parent_reports_on_a_phone(page_for, live_server, live_world):
+def test_teacher_files_leader_approves_parent_reports_on_a_phone(page_for, live_server, live_world, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
     today = timezone.localdate()
     week = today - timezone.timedelta(days=today.weekday())
 
@@ -48,6 +52,21 @@ def test_teacher_files_leader_approves_parent_reports_on_a_phone(page_for, live_
     assert "计划已向本班家长公示" in leader.content()
     plan.refresh_from_db()
     assert plan.status == Plan.Status.PUBLISHED and PostedItem.objects.filter(plan=plan).exists()
+
+    # --- the head teacher prints the week's class record: one click, made on the report pipeline ------------
+    teacher.goto(f"{live_server.url}{reverse('homework:class_week', args=[plan.school_class_id])}?week={week.isoformat()}")
+    assert CONTENT in teacher.locator("main").inner_text()
+    screenshot(teacher, "homework_class_week")
+    with teacher.expect_navigation(url=f"{live_server.url}{reverse('reports:index')}"):
+        teacher.get_by_role("button", name="班级作业记录（PDF）").click()
+    report = Report.objects.get(kind="homework.weekly_record")
+    link = teacher.locator(f"a[href='{reverse('reports:download', args=[report.pk])}']")
+    link.wait_for()
+    screenshot(teacher, "homework_record_requested")
+    with teacher.expect_download() as info:
+        link.click()
+    assert info.value.suggested_filename.endswith(".pdf") and "班级作业记录" in info.value.suggested_filename
+    assert info.value.path().read_bytes().startswith(b"%PDF")
 
     # --- a parent of the class, on a phone, sees today's homework and answers in a few taps -----------------
     parent = page_for("parent", phone=True)

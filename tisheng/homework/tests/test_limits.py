@@ -3,13 +3,14 @@
 from datetime import date, timedelta
 
 import pytest
+from django.urls import reverse
 
 from tisheng.homework import actions
 from tisheng.homework.forms import item_formset
 from tisheng.homework.models import Plan, PostedItem
 from tisheng.homework.rules import SchoolRules
 from tisheng.homework.tests.helpers import colleague_plan, maths_plan, next_week, own_class, publish
-from tisheng.roster.models import School, SchoolClass, TeachingAssignment
+from tisheng.roster.models import School, SchoolClass, TeachingAssignment, Term
 from tisheng.rulesets.models import RuleOverride
 
 Status = Plan.Status
@@ -142,3 +143,33 @@ def test_a_day_outside_the_week_is_refused_and_an_empty_row_ignored(world):
     empty = item_formset(plan, rules, data=_form_data(plan, content="", minutes=""))
     assert empty.is_valid() and empty.items() == []
 
+
+
+def test_holidays_and_vacations_are_shown_with_the_weekend(world, client_for):
+    """周末、寒暑假、法定节假日: a weekday named in ``homework.days_off`` (the district's holidays) and a day between
+    terms count as days without school; their written minutes are summed apart, still within the limit."""
+    plan = maths_plan(world, minutes=(30, 0, 20))
+    wednesday = plan.week + timedelta(days=2)
+    school = own_class(world).school
+    RuleOverride.objects.create(key="homework.days_off", value=[wednesday.isoformat()], district=school.district,
+                                effective_from=date(2025, 9, 1), note="区教育局 放假安排")
+    rules = SchoolRules(school)
+    assert rules.day_off(wednesday) and not rules.day_off(plan.week) and rules.day_off(plan.week + timedelta(days=5))
+    terms = list(Term.objects.order_by("start_date"))
+    vacation = [t.end_date + timedelta(days=d) for t, after in zip(terms, terms[1:], strict=False)
+                for d in range(1, (after.start_date - t.end_date).days)]
+    assert vacation and all(rules.day_off(d) for d in vacation)  # 寒假 between the terms
+    edit = client_for("head_teacher").get(reverse("homework:plan_edit", args=[plan.pk]))
+    assert "放假" in edit.content.decode()  # the Wednesday's block says there is no school
+    publish(world, plan)
+    page = client_for("grade_leader").get(reverse("homework:week_totals"), {"week": plan.week.isoformat()})
+    row = next(r for r in page.context["rows"] if r["school_class"] == own_class(world))
+    assert row["weekend"] == 20 and page.context["days_off"] == {wednesday, plan.week + timedelta(days=5),
+                                                                plan.week + timedelta(days=6)}
+    from tisheng.homework.report_kinds import KEY
+    from tisheng.reports.registry import get_kind
+
+    record = get_kind(KEY).gather(world.logins["head_teacher"], {"class": own_class(world).pk,
+                                                                 "week": plan.week.isoformat()})["classes"][0]
+    assert record["days"][2]["weekend"] and record["days"][2]["weekday"] == "星期三（假）"
+    assert "上学日 4 天合计 30 分钟" in record["week_line"] and "周末及节假日 20 分钟" in record["week_line"]

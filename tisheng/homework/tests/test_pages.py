@@ -1,16 +1,21 @@
 """The pages as each role uses them: the running totals while typing, warnings in Chinese, the review queue,
-the week grids, the class record downloads."""
+the week grids, the class record on the report pipeline."""
 
 import io
 import re
 from datetime import timedelta
+from urllib.parse import unquote
 
 import openpyxl
 from django.urls import reverse
 
+from tisheng.accounts.scope import Scope
 from tisheng.audit.models import AuditEvent
 from tisheng.homework import actions
 from tisheng.homework.models import Plan
+from tisheng.homework.report_kinds import KEY as RECORD
+from tisheng.reports.models import Report
+from tisheng.roster.models import School, SchoolClass
 from tisheng.homework.tests.helpers import colleague_plan, maths_plan, own_class, publish
 
 
@@ -108,22 +113,59 @@ def test_head_teacher_sees_the_class_across_subjects(world, client_for):
     assert response.context["totals"][0]["written"] == 50 and response.context["may_count"]
 
 
-def test_class_record_downloads_are_chinese_and_audited(world, client_for):
+def test_the_class_page_requests_the_record_on_the_report_pipeline(world, client_for, settings, tmp_path):
+    """The class page's buttons post to the report pipeline; the report is made (immediately in tests), listed
+    with its progress, and its download is audited there."""
+    settings.MEDIA_ROOT = tmp_path / "media"
     plan = maths_plan(world, minutes=(30, 20), content="课本第35页 练习一")
     publish(world, plan)
-    client = client_for("academic_office")
-    args, query = [own_class(world).pk], {"week": plan.week.isoformat()}
-    xlsx = client.get(reverse("homework:record_xlsx", args=args), query)
-    assert xlsx.status_code == 200 and "attachment" in xlsx["Content-Disposition"]
-    sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content)).active
+    client = client_for("head_teacher")
+    page = client.get(reverse("homework:class_week", args=[own_class(world).pk]), {"week": plan.week.isoformat()})
+    form = re.search(r'<form method="post" action="(/reports/[^"]+)"[^>]*>(.*?)</form>', page.content.decode(), re.S)
+    assert form and form.group(1) == reverse("reports:request", args=[RECORD])
+    fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]+)"', form.group(2)))
+    assert set(re.findall(r'name="format" value="(\w+)"', form.group(2))) == {"docx", "pdf", "xlsx"}
+    assert client.post(form.group(1), {**fields, "format": "xlsx"}).status_code == 302
+    report = Report.objects.get(kind=RECORD, requested_by=world.logins["head_teacher"])
+    assert report.status == Report.Status.DONE and report.parameters == {"class": own_class(world).pk,
+                                                                          "week": plan.week.isoformat()}
+    download = client.get(reverse("reports:download", args=[report.pk]))
+    assert download.status_code == 200 and "班级作业记录" in unquote(download["Content-Disposition"])
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(download.streaming_content))).active
     cells = [c for row in sheet.iter_rows(values_only=True) for c in row if c is not None]
-    assert any("班级作业记录" in str(c) for c in cells)
     assert "课本第35页 练习一" in cells and "日期" in cells and "预计用时（分钟）" in cells
     assert any(str(c).startswith(f"{plan.week:%m月%d日} 书面作业合计 30 分钟 / 限额 90 分钟") for c in cells)
-    pdf = client.get(reverse("homework:record_pdf", args=args), query)
-    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
-    events = AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT, actor=world.logins["academic_office"])
-    assert events.count() == 2 and all("班级作业记录" in e.summary for e in events)
+    event = AuditEvent.objects.get(action=AuditEvent.Action.EXPORT, actor=world.logins["head_teacher"])
+    assert "班级作业记录" in event.summary and event.detail["kind"] == RECORD
+
+
+def test_old_record_links_open_the_filled_in_request_form(world, client_for):
+    plan = maths_plan(world)
+    client = client_for("academic_office")
+    old = client.get(reverse("homework:record_pdf", args=[own_class(world).pk]),
+                     {"week": (plan.week + timedelta(days=3)).isoformat()})
+    assert old.status_code == 302 and old["Location"].startswith(reverse("reports:request", args=[RECORD]))
+    form = client.get(old["Location"]).context["form"]
+    assert form["school_class"].value() == str(own_class(world).pk)
+    assert form["week"].value() == plan.week.isoformat() and form["format"].value() == "pdf"
+    # a teacher who only teaches the class has no class record to request
+    teacher = client_for("teacher")
+    taught = next(iter(Scope.of(world.logins["teacher"]).class_ids))
+    assert teacher.get(reverse("homework:record_xlsx", args=[taught])).status_code == 403
+
+
+def test_a_class_or_school_outside_the_scope_is_refused_by_the_form(world, client_for):
+    own = own_class(world)
+    other = SchoolClass.objects.filter(academic_year=own.academic_year, grade=8, school=own.school).first()
+    week = maths_plan(world).week.isoformat()
+    response = client_for("grade_leader").post(reverse("reports:request", args=[RECORD]),
+                                               {"school_class": other.pk, "week": week, "format": "pdf"})
+    assert response.status_code == 200 and response.context["form"].errors["school_class"]
+    foreign = School.objects.exclude(pk=own.school_id).filter(district=own.school.district).first()
+    response = client_for("principal").post(reverse("reports:request", args=[RECORD]),
+                                            {"school": foreign.pk, "week": week, "format": "pdf"})
+    assert response.status_code == 200 and response.context["form"].errors["school"]
+    assert not Report.objects.filter(kind=RECORD).exists()
 
 
 def test_every_page_of_the_menu_opens_for_its_roles(world, client_for):

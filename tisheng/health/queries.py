@@ -1,4 +1,4 @@
-"""Who sees fitness data, and the summaries pages and reports read (from stored scores only).
+"""Who sees fitness and vision data, and the summaries pages and reports read (from stored results only).
 
 Scope (R-ACC-3), kept simple:
 - bureau roles (the health section 体卫艺科 included): the district;
@@ -7,14 +7,17 @@ Scope (R-ACC-3), kept simple:
 - a subject teacher: the classes the teacher teaches PE (体育与健康) this term, nobody else's;
 - subject leaders: nothing beyond the above (fitness is not subject data);
 - parents: their own children's records only.
+Vision screenings follow the same rule except for PE teachers (eyesight is not their subject).
 """
 
 from dataclasses import dataclass, field, replace
 
+import polars as pl
+
 from django.db.models import Q
 
 from tisheng.accounts.scope import NOTHING, Scope, scope_rule, visible
-from tisheng.health.models import ITEMS, FitnessRecord, FitnessTest, Level
+from tisheng.health.models import ITEMS, FitnessRecord, FitnessTest, Level, VisionRecord, VisionScreening
 from tisheng.roster.models import TeachingAssignment
 
 PE = "pe"  # the roster's subject code of 体育与健康
@@ -27,36 +30,57 @@ def _pe_class_ids(s: Scope):
         "school_class_id")
 
 
-@scope_rule(FitnessRecord)
-def _record_rule(s: Scope) -> Q:
+def _pupil_rule(s: Scope, event: str, *, pe_teachers: bool) -> Q:
+    """The rows of pupils' health records whose event (a test or screening) is reached through ``event``."""
     q = NOTHING
     if s.district_ids:
-        q |= Q(test__school__district_id__in=s.district_ids)
+        q |= Q(**{f"{event}__school__district_id__in": s.district_ids})
     if s.school_ids:
-        q |= Q(test__school_id__in=s.school_ids)
+        q |= Q(**{f"{event}__school_id__in": s.school_ids})
     for school_id, grade in s.grades:
-        q |= Q(test__school_id=school_id, grade=grade, test__term__academic_year_id=s.academic_year_id)
+        q |= Q(**{f"{event}__school_id": school_id, "grade": grade,
+                  f"{event}__term__academic_year_id": s.academic_year_id})
     if s.head_class_ids:
         q |= Q(school_class_id__in=s.head_class_ids)
-    if s.teacher_id and s.term_id:
+    if pe_teachers and s.teacher_id and s.term_id:
         q |= Q(school_class_id__in=_pe_class_ids(s))
     if s.child_ids:
         q |= Q(student_id__in=s.child_ids)
     return q
 
 
-@scope_rule(FitnessTest)
-def _test_rule(s: Scope) -> Q:
-    """A test is visible to whoever sees one of its records (the records' rule decides what is in it)."""
+def _event_rule(s: Scope, record_model, event_id: str, record_rule) -> Q:
+    """An event is visible to whoever sees one of its records (the records' rule decides what is in it)."""
     q = NOTHING
     if s.district_ids:
         q |= Q(school__district_id__in=s.district_ids)
     if s.school_ids:
         q |= Q(school_id__in=s.school_ids)
-    others = _record_rule(replace(s, district_ids=frozenset(), school_ids=frozenset()))
+    others = record_rule(replace(s, district_ids=frozenset(), school_ids=frozenset()))
     if others != NOTHING:
-        q |= Q(id__in=FitnessRecord.objects.filter(others).values("test_id"))
+        q |= Q(id__in=record_model.objects.filter(others).values(event_id))
     return q
+
+
+@scope_rule(FitnessRecord)
+def _record_rule(s: Scope) -> Q:
+    return _pupil_rule(s, "test", pe_teachers=True)
+
+
+@scope_rule(FitnessTest)
+def _test_rule(s: Scope) -> Q:
+    return _event_rule(s, FitnessRecord, "test_id", _record_rule)
+
+
+@scope_rule(VisionRecord)
+def _vision_rule(s: Scope) -> Q:
+    """As fitness, but a PE teacher has no business with the classes' eyesight."""
+    return _pupil_rule(s, "screening", pe_teachers=False)
+
+
+@scope_rule(VisionScreening)
+def _screening_rule(s: Scope) -> Q:
+    return _event_rule(s, VisionRecord, "screening_id", _vision_rule)
 
 
 def records(user, test=None):
@@ -155,3 +179,26 @@ def previous_test(test):
     return (FitnessTest.objects.filter(school_id=test.school_id,
                                        term__academic_year__start_year__lt=test.term.academic_year.start_year)
             .order_by("-term__start_date").first())
+
+
+def fitness_by_year(qs) -> list[tuple[int, Summary]]:
+    """(academic year's start, summary) of each year of ``qs``, oldest first: the trend of the rates."""
+    years = sorted(set(qs.values_list("test__term__academic_year__start_year", flat=True)))
+    return [(y, summarise(qs.filter(test__term__academic_year__start_year=y))) for y in years]
+
+
+# --- vision ---------------------------------------------------------------------------------------------------
+VISION_SCHEMA = {"year": pl.Int64, "school": pl.String, "grade": pl.Int64, "class": pl.String, "class_id": pl.Int64,
+                 "sex": pl.String, "myopia": pl.Boolean, "poor_vision": pl.Boolean, "basis": pl.String}
+
+
+def vision_records(user, screening=None):
+    qs = visible(user, VisionRecord).select_related("student", "school_class", "screening__school")
+    return qs.filter(screening=screening) if screening is not None else qs
+
+
+def vision_frame(qs) -> pl.DataFrame:
+    """The stored classification of ``qs`` as the columns ``tisheng.core.vision.rates`` and ``trend`` read."""
+    rows = qs.values_list("screening__term__academic_year__start_year", "screening__school__name", "grade",
+                          "school_class__name", "school_class_id", "sex", "myopia", "poor_vision", "basis")
+    return pl.DataFrame(list(rows), schema=VISION_SCHEMA, orient="row")

@@ -14,11 +14,12 @@ from dataclasses import dataclass, field, replace
 
 import polars as pl
 
-from django.db.models import Q
+from django.db.models import Max, Q
 
 from tisheng.accounts.scope import NOTHING, Scope, scope_rule, visible
+from tisheng.core.fitness import graduation_score
 from tisheng.health.models import ITEMS, FitnessRecord, FitnessTest, Level, VisionRecord, VisionScreening
-from tisheng.roster.models import TeachingAssignment
+from tisheng.roster.models import TeachingAssignment, class_name
 
 PE = "pe"  # the roster's subject code of 体育与健康
 PASSED = (Level.EXCELLENT, Level.GOOD, Level.PASS)
@@ -188,7 +189,7 @@ def fitness_by_year(qs) -> list[tuple[int, Summary]]:
 
 
 # --- vision ---------------------------------------------------------------------------------------------------
-VISION_SCHEMA = {"year": pl.Int64, "school": pl.String, "grade": pl.Int64, "class": pl.String, "class_id": pl.Int64,
+VISION_SCHEMA = {"year": pl.Int64, "school": pl.String, "grade": pl.Int64, "class_number": pl.Int64, "class": pl.String,
                  "sex": pl.String, "myopia": pl.Boolean, "poor_vision": pl.Boolean, "basis": pl.String}
 
 
@@ -199,6 +200,42 @@ def vision_records(user, screening=None):
 
 def vision_frame(qs) -> pl.DataFrame:
     """The stored classification of ``qs`` as the columns ``tisheng.core.vision.rates`` and ``trend`` read."""
-    rows = qs.values_list("screening__term__academic_year__start_year", "screening__school__name", "grade",
-                          "school_class__name", "school_class_id", "sex", "myopia", "poor_vision", "basis")
-    return pl.DataFrame(list(rows), schema=VISION_SCHEMA, orient="row")
+    rows = [(year, school, grade, number, class_name(grade, number) if number else "", *rest)
+            for year, school, grade, number, *rest in qs.values_list(
+                "screening__term__academic_year__start_year", "screening__school__name", "grade",
+                "school_class__number", "sex", "myopia", "poor_vision", "basis")]
+    return pl.DataFrame(rows, schema=VISION_SCHEMA, orient="row")
+
+
+GRADUATING_GRADES = (6, 9)  # the last grades of primary and junior middle school
+
+
+def graduation_rows(qs) -> tuple[list[dict], list[int]]:
+    """毕业成绩 of the pupils of ``qs`` in grade 6 or 9 in its latest year, from their yearly totals in ``qs``
+    (``core.fitness.graduation_score``; a grade tested in two terms counts with its latest test). Returns the
+    rows (name, class, ``by_grade`` totals, and the core's columns) and the grades that have a total."""
+    latest = qs.aggregate(year=Max("test__term__academic_year__start_year"))["year"]
+    if latest is None:
+        return [], []
+    current = {r["student_id"]: r for r in qs.filter(test__term__academic_year__start_year=latest,
+                                                   grade__in=GRADUATING_GRADES)
+               .values("student_id", "student__name", "sex", "school_class__grade", "school_class__number")}
+    totals: dict[int, dict[int, float | None]] = {}  # pupil → grade → total
+    for r in (qs.filter(student_id__in=current).order_by("test__term__start_date")
+              .values("student_id", "grade", "total")):
+        totals.setdefault(r["student_id"], {})[r["grade"]] = r["total"]  # later terms overwrite earlier ones
+    if not totals:
+        return [], []
+    frame = pl.DataFrame([{"student_id": s, "grade": g, "total": t} for s, years in totals.items()
+                          for g, t in years.items()],
+                         schema={"student_id": pl.Int64, "grade": pl.Int64, "total": pl.Float64})
+    grades = sorted({g for years in totals.values() for g in years})
+    rows = []
+    for out in graduation_score(frame).iter_rows(named=True):
+        pupil, years = current[out["student_id"]], totals[out["student_id"]]
+        number = pupil["school_class__number"]
+        rows.append({**out, "name": pupil["student__name"], "sex": pupil["sex"],
+                     "class": class_name(pupil["school_class__grade"], number) if number else "",
+                     "by_grade": [years.get(g) for g in grades]})
+    rows.sort(key=lambda r: (r["final_grade"], r["class"], r["name"]))
+    return rows, grades

@@ -40,9 +40,11 @@
       animation: false,
       xAxis: data.horizontal ? value : category,
       yAxis: data.horizontal ? Object.assign({}, category, { inverse: true }) : value,
-      series: data.series.map(function (s) {
+      // Lines carry the value of the first series only: the labels of close lines would overlap.
+      series: data.series.map(function (s, i) {
         return { name: s.name, type: data.kind, data: s.data, connectNulls: true,
-                 label: { show: true, position: data.horizontal ? "right" : "top", formatter: "{c}%" } };
+                 label: { show: data.kind === "bar" || i === 0, position: data.horizontal ? "right" : "top",
+                          formatter: "{c}%" } };
       }),
     });
     window.addEventListener("resize", function () { chart.resize(); });

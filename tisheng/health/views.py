@@ -197,8 +197,8 @@ def graduation(request):
     _staff_only(request.user)
     qs, schools, school = _by_school(request, queries.records(request.user), "test")
     rows, grades = queries.graduation_rows(qs)
-    level_labels = {zh: label for zh, lv in actions.LEVEL_OF.items() for value, label in Level.choices if value == lv}
-    for row in rows:
-        row["level_label"] = level_labels.get(row["level"], "")
+    labels = dict(Level.choices)
+    for row in rows:  # the core names levels in Chinese (优秀 …): shown in the interface language
+        row["level_label"] = labels.get(actions.LEVEL_OF.get(row["level"]), "")
     return render(request, "health/graduation.html", {"schools": schools, "school": school, "rows": rows,
                                                       "grades": grades})

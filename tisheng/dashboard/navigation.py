@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from tisheng.accounts.models import DISTRICT_ROLES, SCHOOL_ROLES, Role, RoleAssignment
 from tisheng.accounts.scope import Scope, visible
 from tisheng.assessments.queries import sees_exams
-from tisheng.health.models import FitnessTest
+from tisheng.health.models import FitnessTest, VisionScreening
 from tisheng.imports.queries import may_see_ledger
 from tisheng.reports.registry import kinds_for
 from tisheng.roster.models import HeadTeacher, SchoolClass, Student, TeachingAssignment, grade_name
@@ -91,7 +91,8 @@ def nav_items(user, path: str = "") -> list[NavItem]:
         items.append(("homework", _("Homework"), _url("homework:index")))
     if sees_exams(user):  # exam quality analysis (R-ASM-1)
         items.append(("exams", _("Exams"), _url("assessments:list")))
-    if scope.child_ids or visible(user, FitnessTest).exists():  # fitness tests by the 2014 standard (R-MON-5)
+    # fitness tests by the 2014 standard (R-MON-4), vision screenings (R-MON-5); the dashboards are linked there
+    if scope.child_ids or visible(user, FitnessTest).exists() or visible(user, VisionScreening).exists():
         items.append(("health", _("Physical health"), _url("health:overview")))
     if wide or scope.school_ids or scope.grades or scope.subject_grades:  # the rules in force (R-ASR-1)
         items.append(("rules", _("Rules"), _url("rulesets:rule_list")))

@@ -1,4 +1,5 @@
-"""Every write of the health app. Scoring always goes through ``tisheng.core.fitness.score_students``."""
+"""Every write of the health app. Scoring always goes through ``tisheng.core.fitness.score_students``, the
+vision screening's classification through ``tisheng.core.vision.classify``."""
 
 from datetime import date
 
@@ -7,8 +8,11 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from tisheng.core import vision
 from tisheng.core.fitness import score_students
-from tisheng.health.models import BONUS_ITEMS, ITEMS, MEASUREMENTS, FitnessRecord, FitnessTest, Level
+from tisheng.health.models import (BONUS_ITEMS, ITEMS, MEASUREMENTS, FitnessRecord, FitnessTest, Level, VisionRecord,
+                                   VisionScreening)
+from tisheng.rulesets.services import ruleset_for, scope_chain
 
 # What a record stores of the scorer's output (the rest, e.g. level_en, is derived).
 RESULT_FIELDS = (*(f"{i}_score" for i in ITEMS), "bmi", "bmi_band", "bmi_score", *(f"{i}_bonus" for i in BONUS_ITEMS),
@@ -93,3 +97,47 @@ def apply_scores(records: list[FitnessRecord]) -> None:
                 setattr(record, name, "" if name in ("bmi_band", "reason", "level") else None)
             record.status = FitnessRecord.Status.EXEMPT if record.exempt else FitnessRecord.Status.ABSENT
             record.reason = record.exempt_reason if record.exempt else ""
+
+
+# --- vision screening (R-MON-5) ------------------------------------------------------------------------------
+VISION_FIELDS = ("school_class_id", "grade", "sex", "va_right", "va_left", "sphere_right", "cylinder_right",
+                 "sphere_left", "cylinder_left", "glasses", "ok_lens")
+VISION_RESULTS = ("se_right", "se_left", "poor_vision", "myopia", "basis")
+
+
+def screening_for(school, term, *, on: date, user=None) -> VisionScreening:
+    screening, created = VisionScreening.objects.get_or_create(school=school, term=term,
+                                                               defaults={"date": on, "screened_by": user})
+    if not created and (screening.date != on or (user and screening.screened_by_id != user.pk)):
+        screening.date, screening.screened_by = on, user or screening.screened_by
+        screening.save()
+    return screening
+
+
+def save_vision(screening: VisionScreening, rows: list[dict]) -> tuple[int, int]:
+    """Create or replace the screening results of ``rows`` ({"student_id", *VISION_FIELDS}), classified by
+    ``core.vision`` with the criterion in force for the school on the screening date. Returns (created,
+    updated). The caller holds the transaction (the import pipeline's)."""
+    existing = {r.student_id: r for r in VisionRecord.objects.filter(
+        screening=screening, student_id__in=[r["student_id"] for r in rows])}
+    records = []
+    for row in rows:
+        record = existing.get(row["student_id"]) or VisionRecord(screening=screening, student_id=row["student_id"])
+        for name in VISION_FIELDS:
+            setattr(record, name, row.get(name))
+        record.glasses, record.ok_lens = bool(record.glasses), bool(record.ok_lens)
+        records.append(record)
+    school = screening.school
+    rule = vision.criterion(ruleset_for(school=school), scope_chain=scope_chain(school=school), on=screening.date)
+    frame = pl.DataFrame([{k: getattr(r, k) for k in vision.SCREENING_SCHEMA} for r in records],
+                         schema=vision.SCREENING_SCHEMA)
+    for record, out in zip(records, vision.classify(frame, rule).iter_rows(named=True), strict=True):
+        for name in VISION_RESULTS:
+            setattr(record, name, out[name])
+    new = [r for r in records if r.pk is None]
+    changed = [r for r in records if r.pk is not None]
+    if new:
+        bulk_create_with_history(new, VisionRecord, batch_size=500)
+    if changed:
+        bulk_update_with_history(changed, VisionRecord, [*VISION_FIELDS, *VISION_RESULTS], batch_size=500)
+    return len(new), len(changed)

@@ -1,4 +1,5 @@
-"""The fitness import (R-MON-4): the national data system's upload template (体测模板, import_layouts.md §2.1).
+"""The fitness import (R-MON-4): the national data system's upload template (体测模板, import_layouts.md §2.1);
+and the vision screening import (R-MON-5, ``VISION`` below).
 
 Columns are found by header in any order; items not tested in a grade may be left out or blank. Times: 3'25",
 3′25″, 3分25秒, or minutes.seconds (3.25; 3.5 is 3'50", as Excel drops the trailing zero of 3.50) for the long
@@ -14,15 +15,17 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tisheng.accounts.models import Role
+from tisheng.core import vision
+from tisheng.core.rules import default as rule_default
 from tisheng.health import actions
 from tisheng.health.models import ITEMS, MEASUREMENTS
 from tisheng.imports.checks import no_repeated_rows, unique
 from tisheng.imports.lookups import parse_grade
-from tisheng.imports.parsers import Custom, Date, Identifier, Problem, Text, YesNo
+from tisheng.imports.parsers import Custom, Date, Decimal, Identifier, Problem, Text, YesNo
 from tisheng.imports.spec import Column, Counts, ImportContext, ImportSpec, register
 from tisheng.imports.writing import fetch
 from tisheng.roster.importers import SEX
-from tisheng.roster.models import ClassMembership, School, Student
+from tisheng.roster.models import ClassMembership, School, SchoolClass, Student
 
 EXEMPT, ABSENT = "免测", "缺测"
 EXEMPT_MARKS = {"免测", "免", "免考", "免予执行", "免于执行"}
@@ -209,5 +212,119 @@ FITNESS = register(ImportSpec(
                                      "or import the pupil into the roster first."),
         "fitness_name_mismatch": _("“%(value)s” is not the name registered for this student number "
                                    "(%(registered)s). Check the row."),
+    },
+))
+
+
+# --- vision screening (R-MON-5) ------------------------------------------------------------------------------
+SPHERE_RANGE, CYLINDER_RANGE = (-20.0, 15.0), (-8.0, 8.0)  # what screening refractometers measure
+ACUITY_LOW, ACUITY_HIGH = rule_default(vision.RANGE_RULE)  # the logarithmic chart's range, 4.0–5.3
+
+
+def acuity(text: str) -> float:
+    """Uncorrected acuity on the 5-point scale (5.0 normal), within the rule set's plausible range; a value
+    that looks like the decimal scale (1.0, 0.8) is refused with that reason."""
+    if not _NUMBER.match(text):
+        raise Problem("number")
+    value = float(text)
+    if 0 < value <= 2.0:
+        raise Problem("vision_decimal_scale")
+    if not ACUITY_LOW <= value <= ACUITY_HIGH:
+        raise Problem("vision_acuity")
+    return value
+
+
+ACUITY = Custom(acuity, dtype=pl.Float64, fixed_params={"min": ACUITY_LOW, "max": ACUITY_HIGH})
+
+
+def vision_pupils(frame: pl.DataFrame, ctx: ImportContext) -> pl.DataFrame:
+    """The pupils (as for the fitness import), their grade from this term's class, sex from the roster; a
+    cylinder needs its sphere."""
+    frame = match_students(frame, ctx)
+    ids = frame["student_id"].drop_nulls().to_list()
+    sexes = dict(Student.objects.filter(pk__in=ids).values_list("pk", "sex"))
+    class_ids = frame["class_id"].drop_nulls().to_list()
+    grades = dict(SchoolClass.objects.filter(pk__in=class_ids).values_list("pk", "grade"))
+    frame = frame.with_columns(
+        pl.col("student_id").replace_strict(sexes, default=None, return_dtype=pl.String).alias("sex"),
+        pl.col("class_id").replace_strict(grades, default=None, return_dtype=pl.Int64).alias("grade"),
+    )
+    ctx.flag(frame, pl.col("student_id").is_not_null() & pl.col("class_id").is_null(), "vision_no_class",
+             "student_no")
+    for eye in ("right", "left"):
+        ctx.flag(frame, pl.col(f"cylinder_{eye}").is_not_null() & pl.col(f"sphere_{eye}").is_null(),
+                 "vision_cylinder_alone", f"cylinder_{eye}")
+    return frame
+
+
+def commit_vision(frame: pl.DataFrame, ctx: ImportContext) -> Counts:
+    """One screening per school this term (created on the first upload); the rows' records replaced and
+    classified by ``core.vision`` at once."""
+    today = timezone.localdate()
+    created = updated = 0
+    fields = [f for f in actions.VISION_FIELDS if f not in ("school_class_id",)]
+    for (school_id,), rows in frame.partition_by("school_id", as_dict=True).items():
+        screening = actions.screening_for(School.objects.get(pk=school_id), ctx.term, on=today, user=ctx.user)
+        records = [{"student_id": r["student_id"], "school_class_id": r["class_id"], **{f: r[f] for f in fields}}
+                   for r in rows.iter_rows(named=True)]
+        new, changed = actions.save_vision(screening, records)
+        created, updated = created + new, updated + changed
+    return Counts(created=created, updated=updated)
+
+
+def _refraction(field: str, header: str, aliases: tuple, bounds: tuple[float, float]) -> Column:
+    low, high = bounds
+    return Column(field, header, Decimal(min=low, max=high, places=2), aliases=aliases,
+                  help=f"选填，屈光度（D），非睫状肌麻痹电脑验光，范围 {low}–{high}，近视为负数，如 -1.25。", sample="-1.25")
+
+
+VISION = register(ImportSpec(
+    kind="health.vision",
+    label=_("Vision screening results"),
+    template_name="视力筛查数据导入模板",
+    roles=frozenset({Role.SCHOOL_DOCTOR, Role.PRINCIPAL, Role.ACADEMIC_OFFICE, Role.HEALTH_SECTION}),
+    columns=(
+        Column("student_no", "学籍号", Identifier(max_length=30), required=True,
+               aliases=("学籍编号", "全国学籍号", "学生学籍号"),
+               help="必填。学生须已在本校花名册中。请把这一列设为“文本”格式。", sample="G370102201201010000"),
+        Column("name", "姓名", Text(max_length=50), required=True, aliases=("学生姓名",), sample="张小明"),
+        Column("class_name", "班级", Text(max_length=30), aliases=("班级名称",),
+               help="选填，仅供核对；学生的班级以花名册为准。", sample="七年级1班"),
+        Column("va_right", "右眼裸眼视力", ACUITY, required=True,
+               aliases=("右眼视力", "裸眼视力右", "裸眼视力(右)", "裸眼视力（右）", "右眼"),
+               help=f"必填。五分记录，如 5.0（正常）、4.8；范围 {ACUITY_LOW}–{ACUITY_HIGH}。", sample="4.8"),
+        Column("va_left", "左眼裸眼视力", ACUITY, required=True,
+               aliases=("左眼视力", "裸眼视力左", "裸眼视力(左)", "裸眼视力（左）", "左眼"),
+               help=f"必填。五分记录，如 5.0（正常）、4.8；范围 {ACUITY_LOW}–{ACUITY_HIGH}。", sample="5.0"),
+        _refraction("sphere_right", "右眼球镜", ("右眼球镜度数", "右眼球镜(D)", "右眼球镜（D）", "右眼球镜度"), SPHERE_RANGE),
+        _refraction("cylinder_right", "右眼柱镜", ("右眼柱镜度数", "右眼柱镜(D)", "右眼柱镜（D）", "右眼柱镜度"),
+                    CYLINDER_RANGE),
+        _refraction("sphere_left", "左眼球镜", ("左眼球镜度数", "左眼球镜(D)", "左眼球镜（D）", "左眼球镜度"), SPHERE_RANGE),
+        _refraction("cylinder_left", "左眼柱镜", ("左眼柱镜度数", "左眼柱镜(D)", "左眼柱镜（D）", "左眼柱镜度"),
+                    CYLINDER_RANGE),
+        Column("glasses", "是否戴镜", YesNo(), aliases=("戴镜", "是否戴框架眼镜"), help="是 或 否。"),
+        Column("ok_lens", "是否戴角膜塑形镜", YesNo(), aliases=("角膜塑形镜", "OK镜", "是否戴OK镜"),
+               help="是 或 否。戴角膜塑形镜（OK 镜）的学生计为近视。"),
+    ),
+    steps=(no_repeated_rows, unique("student_no"), vision_pupils),
+    commit=commit_vision,
+    notes=(
+        "每个学生一行；裸眼视力用五分记录（标准对数视力表），如 5.0、4.8。",
+        "有电脑验光结果时填写球镜、柱镜（屈光度 D，近视为负数），系统按等效球镜 = 球镜 + 柱镜/2 判定筛查性近视；"
+        "没有验光结果时，裸眼视力低于 5.0 记为视力不良（疑似近视）。",
+        "判定标准：国家卫生健康委《儿童青少年近视防控适宜技术指南》（2019）。",
+        "文件中有任何一处错误时，整个文件都不会导入；请按错误清单改正后重新上传。",
+    ),
+    messages={
+        "vision_acuity": _("%(value)s is not a plausible uncorrected visual acuity. Write it on the 5-point scale, "
+                           "from %(min)s to %(max)s (5.0 is normal)."),
+        "vision_decimal_scale": _("%(value)s looks like the decimal scale. Write the acuity on the 5-point scale "
+                                  "(decimal 1.0 is 5.0, 0.5 is 4.7)."),
+        "vision_no_class": _("The pupil with the student number “%(value)s” is in no class this term. Place the "
+                             "pupil in a class in the roster first."),
+        "vision_cylinder_alone": _("A cylinder of %(value)s is given without its sphere. Fill in the sphere of the "
+                                   "same eye (0 if there is none)."),
+        "fitness_unknown_student": FITNESS.messages["fitness_unknown_student"],
+        "fitness_name_mismatch": FITNESS.messages["fitness_name_mismatch"],
     },
 ))

@@ -133,3 +133,66 @@ class FitnessRecord(models.Model):
     @property
     def passed(self) -> bool:
         return self.level in (Level.EXCELLENT, Level.GOOD, Level.PASS)
+
+
+class VisionScreening(models.Model):
+    """One school's vision screening (视力筛查) in one term (R-MON-5)."""
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="vision_screenings",
+                               verbose_name=_("school"))
+    term = models.ForeignKey(Term, on_delete=models.PROTECT, related_name="+", verbose_name=_("term"))
+    date = models.DateField(_("screening date"))
+    screened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+", verbose_name=_("screened by"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("vision screening")
+        verbose_name_plural = _("vision screenings")
+        constraints = [models.UniqueConstraint(fields=["school", "term"], name="health_one_screening_per_school_term")]
+        ordering = ["-date"]
+
+    def __str__(self):
+        return f"{self.school} {self.term}"
+
+
+class VisionRecord(models.Model):
+    """One pupil's screening: uncorrected acuity (裸眼视力, 5-point scale) of each eye, optionally the
+    non-cycloplegic refraction, glasses and OK lenses; and the classification of ``tisheng.core.vision``."""
+
+    class Basis(models.TextChoices):
+        REFRACTION = "refraction", _("acuity and refraction")  # 筛查性近视
+        ACUITY = "acuity", _("acuity only")  # 视力不良, suspected myopia
+        OK_LENS = "ok_lens", _("orthokeratology lenses")
+
+    screening = models.ForeignKey(VisionScreening, on_delete=models.CASCADE, related_name="records",
+                                  verbose_name=_("screening"))
+    student = models.ForeignKey(Student, on_delete=models.PROTECT, related_name="vision_records",
+                                verbose_name=_("student"))
+    school_class = models.ForeignKey(SchoolClass, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                     verbose_name=_("class"))
+    grade = models.PositiveSmallIntegerField(_("grade"))
+    sex = models.CharField(_("sex"), max_length=1)
+    va_right = models.FloatField(_("uncorrected visual acuity, right eye"))
+    va_left = models.FloatField(_("uncorrected visual acuity, left eye"))
+    sphere_right = models.FloatField(_("sphere, right eye (D)"), null=True, blank=True)
+    cylinder_right = models.FloatField(_("cylinder, right eye (D)"), null=True, blank=True)
+    sphere_left = models.FloatField(_("sphere, left eye (D)"), null=True, blank=True)
+    cylinder_left = models.FloatField(_("cylinder, left eye (D)"), null=True, blank=True)
+    glasses = models.BooleanField(_("wears glasses"), default=False)
+    ok_lens = models.BooleanField(_("wears orthokeratology lenses"), default=False)  # 角膜塑形镜
+    # --- the result of tisheng.core.vision.classify ---------------------------------------------------
+    se_right = models.FloatField(_("spherical equivalent, right eye (D)"), null=True, blank=True)
+    se_left = models.FloatField(_("spherical equivalent, left eye (D)"), null=True, blank=True)
+    poor_vision = models.BooleanField(_("poor vision"), default=False)  # 视力不良
+    myopia = models.BooleanField(_("myopia"), default=False)
+    basis = models.CharField(_("basis"), max_length=12, choices=Basis.choices)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("vision record")
+        verbose_name_plural = _("vision records")
+        constraints = [models.UniqueConstraint(fields=["screening", "student"], name="health_one_vision_record")]
+
+    def __str__(self):
+        return f"{self.student} {self.screening}"

@@ -1,4 +1,4 @@
-"""Who sees fitness data, and the summaries pages and reports read (from stored scores only).
+"""Who sees fitness and vision data, and the summaries pages and reports read (from stored results only).
 
 Scope (R-ACC-3), kept simple:
 - bureau roles (the health section 体卫艺科 included): the district;
@@ -7,15 +7,19 @@ Scope (R-ACC-3), kept simple:
 - a subject teacher: the classes the teacher teaches PE (体育与健康) this term, nobody else's;
 - subject leaders: nothing beyond the above (fitness is not subject data);
 - parents: their own children's records only.
+Vision screenings follow the same rule except for PE teachers (eyesight is not their subject).
 """
 
 from dataclasses import dataclass, field, replace
 
-from django.db.models import Q
+import polars as pl
+
+from django.db.models import Max, Q
 
 from tisheng.accounts.scope import NOTHING, Scope, scope_rule, visible
-from tisheng.health.models import ITEMS, FitnessRecord, FitnessTest, Level
-from tisheng.roster.models import TeachingAssignment
+from tisheng.core.fitness import graduation_score
+from tisheng.health.models import ITEMS, FitnessRecord, FitnessTest, Level, VisionRecord, VisionScreening
+from tisheng.roster.models import TeachingAssignment, class_name
 
 PE = "pe"  # the roster's subject code of 体育与健康
 PASSED = (Level.EXCELLENT, Level.GOOD, Level.PASS)
@@ -27,36 +31,57 @@ def _pe_class_ids(s: Scope):
         "school_class_id")
 
 
-@scope_rule(FitnessRecord)
-def _record_rule(s: Scope) -> Q:
+def _pupil_rule(s: Scope, event: str, *, pe_teachers: bool) -> Q:
+    """The rows of pupils' health records whose event (a test or screening) is reached through ``event``."""
     q = NOTHING
     if s.district_ids:
-        q |= Q(test__school__district_id__in=s.district_ids)
+        q |= Q(**{f"{event}__school__district_id__in": s.district_ids})
     if s.school_ids:
-        q |= Q(test__school_id__in=s.school_ids)
+        q |= Q(**{f"{event}__school_id__in": s.school_ids})
     for school_id, grade in s.grades:
-        q |= Q(test__school_id=school_id, grade=grade, test__term__academic_year_id=s.academic_year_id)
+        q |= Q(**{f"{event}__school_id": school_id, "grade": grade,
+                  f"{event}__term__academic_year_id": s.academic_year_id})
     if s.head_class_ids:
         q |= Q(school_class_id__in=s.head_class_ids)
-    if s.teacher_id and s.term_id:
+    if pe_teachers and s.teacher_id and s.term_id:
         q |= Q(school_class_id__in=_pe_class_ids(s))
     if s.child_ids:
         q |= Q(student_id__in=s.child_ids)
     return q
 
 
-@scope_rule(FitnessTest)
-def _test_rule(s: Scope) -> Q:
-    """A test is visible to whoever sees one of its records (the records' rule decides what is in it)."""
+def _event_rule(s: Scope, record_model, event_id: str, record_rule) -> Q:
+    """An event is visible to whoever sees one of its records (the records' rule decides what is in it)."""
     q = NOTHING
     if s.district_ids:
         q |= Q(school__district_id__in=s.district_ids)
     if s.school_ids:
         q |= Q(school_id__in=s.school_ids)
-    others = _record_rule(replace(s, district_ids=frozenset(), school_ids=frozenset()))
+    others = record_rule(replace(s, district_ids=frozenset(), school_ids=frozenset()))
     if others != NOTHING:
-        q |= Q(id__in=FitnessRecord.objects.filter(others).values("test_id"))
+        q |= Q(id__in=record_model.objects.filter(others).values(event_id))
     return q
+
+
+@scope_rule(FitnessRecord)
+def _record_rule(s: Scope) -> Q:
+    return _pupil_rule(s, "test", pe_teachers=True)
+
+
+@scope_rule(FitnessTest)
+def _test_rule(s: Scope) -> Q:
+    return _event_rule(s, FitnessRecord, "test_id", _record_rule)
+
+
+@scope_rule(VisionRecord)
+def _vision_rule(s: Scope) -> Q:
+    """As fitness, but a PE teacher has no business with the classes' eyesight."""
+    return _pupil_rule(s, "screening", pe_teachers=False)
+
+
+@scope_rule(VisionScreening)
+def _screening_rule(s: Scope) -> Q:
+    return _event_rule(s, VisionRecord, "screening_id", _vision_rule)
 
 
 def records(user, test=None):
@@ -155,3 +180,62 @@ def previous_test(test):
     return (FitnessTest.objects.filter(school_id=test.school_id,
                                        term__academic_year__start_year__lt=test.term.academic_year.start_year)
             .order_by("-term__start_date").first())
+
+
+def fitness_by_year(qs) -> list[tuple[int, Summary]]:
+    """(academic year's start, summary) of each year of ``qs``, oldest first: the trend of the rates."""
+    years = sorted(set(qs.values_list("test__term__academic_year__start_year", flat=True)))
+    return [(y, summarise(qs.filter(test__term__academic_year__start_year=y))) for y in years]
+
+
+# --- vision ---------------------------------------------------------------------------------------------------
+VISION_SCHEMA = {"year": pl.Int64, "school": pl.String, "grade": pl.Int64, "class_number": pl.Int64, "class": pl.String,
+                 "sex": pl.String, "myopia": pl.Boolean, "poor_vision": pl.Boolean, "basis": pl.String}
+
+
+def vision_records(user, screening=None):
+    qs = visible(user, VisionRecord).select_related("student", "school_class", "screening__school")
+    return qs.filter(screening=screening) if screening is not None else qs
+
+
+def vision_frame(qs) -> pl.DataFrame:
+    """The stored classification of ``qs`` as the columns ``tisheng.core.vision.rates`` and ``trend`` read."""
+    rows = [(year, school, grade, number, class_name(grade, number) if number else "", *rest)
+            for year, school, grade, number, *rest in qs.values_list(
+                "screening__term__academic_year__start_year", "screening__school__name", "grade",
+                "school_class__number", "sex", "myopia", "poor_vision", "basis")]
+    return pl.DataFrame(rows, schema=VISION_SCHEMA, orient="row")
+
+
+GRADUATING_GRADES = (6, 9)  # the last grades of primary and junior middle school
+
+
+def graduation_rows(qs) -> tuple[list[dict], list[int]]:
+    """毕业成绩 of the pupils of ``qs`` in grade 6 or 9 in its latest year, from their yearly totals in ``qs``
+    (``core.fitness.graduation_score``; a grade tested in two terms counts with its latest test). Returns the
+    rows (name, class, ``by_grade`` totals, and the core's columns) and the grades that have a total."""
+    latest = qs.aggregate(year=Max("test__term__academic_year__start_year"))["year"]
+    if latest is None:
+        return [], []
+    current = {r["student_id"]: r for r in qs.filter(test__term__academic_year__start_year=latest,
+                                                   grade__in=GRADUATING_GRADES)
+               .values("student_id", "student__name", "sex", "school_class__grade", "school_class__number")}
+    totals: dict[int, dict[int, float | None]] = {}  # pupil → grade → total
+    for r in (qs.filter(student_id__in=current).order_by("test__term__start_date")
+              .values("student_id", "grade", "total")):
+        totals.setdefault(r["student_id"], {})[r["grade"]] = r["total"]  # later terms overwrite earlier ones
+    if not totals:
+        return [], []
+    frame = pl.DataFrame([{"student_id": s, "grade": g, "total": t} for s, years in totals.items()
+                          for g, t in years.items()],
+                         schema={"student_id": pl.Int64, "grade": pl.Int64, "total": pl.Float64})
+    grades = sorted({g for years in totals.values() for g in years})
+    rows = []
+    for out in graduation_score(frame).iter_rows(named=True):
+        pupil, years = current[out["student_id"]], totals[out["student_id"]]
+        number = pupil["school_class__number"]
+        rows.append({**out, "name": pupil["student__name"], "sex": pupil["sex"],
+                     "class": class_name(pupil["school_class__grade"], number) if number else "",
+                     "by_grade": [years.get(g) for g in grades]})
+    rows.sort(key=lambda r: (r["final_grade"], r["class"], r["name"]))
+    return rows, grades

@@ -1,5 +1,9 @@
 """The fitness report of a class or a school (体质健康测试报告) on the one report pipeline: rates against the rule
-set's target, levels by grade and sex (native Excel chart), item pass rates and the pupils' results."""
+set's target, levels by grade and sex (native Excel chart), item pass rates, the myopia rates of the vision
+screenings (against last year and the targets) and the pupils' results; in Word, PDF and Excel."""
+
+from pathlib import Path
+
 
 from django import forms
 from django.utils import timezone
@@ -8,7 +12,7 @@ from django.utils.translation import gettext_noop
 
 from tisheng.accounts.models import Role
 from tisheng.accounts.scope import get_for_user
-from tisheng.health import queries
+from tisheng.health import myopia, queries
 from tisheng.health.models import ITEMS, FitnessRecord, FitnessTest, Level
 from tisheng.reports.registry import ReportError, ReportForm, ReportKind, class_choices, register, school_choices
 from tisheng.reports.renderers import Chart, native_chart
@@ -19,6 +23,7 @@ PASS_RATE_RULE = "shandong_baseline.r06.fitness_pass_rate.min"
 LEVEL_ZH = {Level.EXCELLENT: "优秀", Level.GOOD: "良好", Level.PASS: "及格", Level.FAIL: "不及格"}
 SEX_ZH = {"M": "男", "F": "女"}
 NO_TEST = gettext_noop("There is no fitness test of this school this term yet.")
+TEMPLATES = Path(__file__).resolve().parent / "reports"
 
 
 class FitnessForm(ReportForm):
@@ -49,6 +54,50 @@ def _pct(value):
     return "–" if value is None else f"{value}%"
 
 
+def _change(row) -> str:
+    return "–" if row["change_pp"] is None else f"{row['change_pp']:+.1f}"
+
+
+def _met(row) -> str:
+    return {True: "达到", False: "未达到"}.get(row["target_met"], "–")
+
+
+def myopia_section(user, school, school_class) -> dict | None:
+    """The myopia figures of the screenings of ``school`` (all years: the trend) or of ``school_class`` (its
+    year only: last year the pupils were in another class), as the dashboard computes them, in Chinese."""
+    records = queries.vision_records(user).filter(screening__school=school)
+    if school_class is not None:
+        records = records.filter(school_class=school_class)
+    data = myopia.myopia_view(records, school=school, group_by="class")
+    if data is None:
+        return None
+    r = data["latest"]
+    year = f"{data['year']}–{data['year'] + 1}学年"
+    return {
+        "year": year, "basis": str(data["basis_label"]),
+        "facts": [
+            ("筛查人数", str(r["screened"])), ("近视率", _pct(r["rate"])),
+            ("男生 / 女生", f"{_pct(r['rate_m'])} / {_pct(r['rate_f'])}"), ("视力不良率", _pct(r["poor_rate"])),
+            ("比上一学年（百分点）", _change(r)), ("年度目标", f"下降不少于 {data['decrease_target']} 个百分点"),
+            ("是否达到年度目标", _met(r)),
+        ],
+        "trend": [(f"{t['year']}–{t['year'] + 1}", str(t["screened"]), _pct(t["rate"]), _pct(t["rate_m"]),
+                   _pct(t["rate_f"]), _change(t), _met(t)) for t in data["trend"]],
+        "grades": [(f"{g['grade']}年级", str(g["screened"]), _pct(g["rate"]), _pct(g["rate_m"]), _pct(g["rate_f"]),
+                    _change(g), f"{g['target_2030']}%") for g in data["by_grade"]],
+        "classes": [(c["name"], str(c["screened"]), _pct(c["rate"]), _pct(c["rate_m"]), _pct(c["rate_f"]),
+                     _pct(c["poor_rate"])) for c in data["groups"]] if school_class is None else [],
+        "chart": Chart(title=f"{year}各年级男女生近视率", categories=[f"{g['grade']}年级" for g in data["by_grade"]],
+                       series=[("男生", [g["rate_m"] for g in data["by_grade"]]),
+                               ("女生", [g["rate_f"] for g in data["by_grade"]])], value_label="%"),
+        "trend_chart": Chart(title="近视率的变化", categories=[f"{t['year']}–{t['year'] + 1}" for t in data["trend"]],
+                             series=[("全体", [t["rate"] for t in data["trend"]]),
+                                     ("男生", [t["rate_m"] for t in data["trend"]]),
+                                     ("女生", [t["rate_f"] for t in data["trend"]])],
+                             kind="line", value_label="%", height_mm=55) if len(data["trend"]) > 1 else None,
+    }
+
+
 def gather(user, params: dict) -> dict:
     """Runs as the requester: the school or class must still be in scope, the records are the visible ones."""
     if params.get("class"):
@@ -72,6 +121,7 @@ def gather(user, params: dict) -> dict:
     before = queries.summarise(queries.records(user, previous)) if previous else None
     about = f"{school.name} {school_class.name}" if school_class else school.name
     return {
+        "title": "体质健康测试报告", "about": about, "myopia": myopia_section(user, school, school_class),
         "heading": f"{about} 体质健康测试报告",
         "term": str(term), "date": test.date.isoformat(),
         "generated": timezone.localtime().strftime("%Y-%m-%d %H:%M"),
@@ -147,17 +197,47 @@ def build_workbook(book, context: dict, styles) -> None:
             else:
                 pupils.write_string(r, c, "" if value is None else str(value), styles.cell)
     pupils.freeze_panes(1, 0)
+    if context["myopia"]:
+        _myopia_sheet(book, context["myopia"], styles)
+
+
+def _myopia_sheet(book, section: dict, styles) -> None:
+    sheet = book.add_worksheet("视力筛查")
+    sheet.set_column(0, 0, 22)
+    sheet.set_column(1, 6, 12)
+    sheet.write_string(0, 0, f"视力筛查 {section['year']}", styles.title)
+    sheet.write_string(1, 0, section["basis"], styles.subtitle)
+    row = 3
+    for label, value in section["facts"]:
+        sheet.write_string(row, 0, label, styles.label)
+        sheet.write_string(row, 1, value, styles.cell)
+        row += 1
+    tables = [(["学年", "筛查人数", "近视率", "男生", "女生", "变化（百分点）", "年度目标"], section["trend"]),
+              (["年级", "筛查人数", "近视率", "男生", "女生", "比上一学年同年级", "2030年目标（低于）"], section["grades"]),
+              (["班级", "筛查人数", "近视率", "男生", "女生", "视力不良率"], section["classes"])]
+    for headers, rows in tables:
+        if not rows:
+            continue
+        row += 1
+        sheet.write_row(row, 0, headers, styles.header)
+        for values in rows:
+            row += 1
+            sheet.write_row(row, 0, values, styles.cell)
+        row += 1
 
 
 register(ReportKind(
     key="health.fitness_report",
     title=_("Fitness report"),
     description=_("A class's or a school's fitness test this term: pass and good-or-excellent rates against the "
-                  "target and last year, levels by grade and sex, item pass rates and each pupil's result."),
+                  "target and last year, levels by grade and sex, item pass rates, the myopia rates of the vision "
+                  "screenings and each pupil's result."),
     roles=frozenset({Role.BUREAU_ADMIN, Role.BUREAU_STAFF, Role.HEALTH_SECTION, Role.PRINCIPAL, Role.ACADEMIC_OFFICE,
                      Role.SCHOOL_DOCTOR, Role.GRADE_LEADER, Role.HEAD_TEACHER}),
     form=FitnessForm,
     gather=gather,
+    docx=TEMPLATES / "fitness_report.docx",
+    pdf=TEMPLATES / "fitness_report.typ",
     xlsx=build_workbook,
     file_title="体质健康测试报告",
 ))

@@ -1,6 +1,6 @@
-"""Scope cases of the fitness pages and the national-layout export (format: ``tisheng/testing/scope.py``).
+"""Scope cases of the fitness and vision pages and the national-layout export (format: ``tisheng/testing/scope.py``).
 
-Both demo districts get their fitness test (``build_health_demo``). Expected statuses come from roster facts:
+Both demo districts get their fitness tests and vision screenings (``build_health_demo``). Expected statuses come from roster facts:
 district and school roles see their schools' tests, a grade leader the grade, a head teacher the class, a
 teacher the classes taught PE this term; parents only their child's page (summaries and exports: 403).
 """
@@ -40,6 +40,11 @@ def cases(world, role, user):
     present = (t.student_in.name,) if sees and role in (Role.HEAD_TEACHER,) else ()
     absent_in = (t.student_out.name,) if narrowed and t.student_out else ()
 
+    outside_school = (t.school_out.name,) if staff and role not in DISTRICT_ROLES else ()
+
+    def pupil_out(name):  # names are shown on the graduation page only
+        return (t.student_out.name,) if name == "health:graduation" and role not in DISTRICT_ROLES else ()
+
     def test_probes(name):
         probes = [Probe(reverse(name, args=[test_out.pk]), status=404 if staff else 403,
                         absent=(t.school_out.name,) if staff and role not in DISTRICT_ROLES else ()),
@@ -54,6 +59,12 @@ def cases(world, role, user):
                                   absent=(t.school_out.name,) if staff and role not in DISTRICT_ROLES else ())],
         "health:summary": test_probes("health:summary"),
         "health:export": test_probes("health:export"),
+        # The dashboards and the graduation page: staff see what their records hold (a school out of the scope
+        # picked in ?school= is ignored), parents are refused.
+        **{name: [Probe(reverse(name), status=200 if staff else 403, absent=(*outside_school, *pupil_out(name))),
+                  Probe(reverse(name) + f"?school={t.school_out.pk}", status=200 if staff else 403,
+                        absent=outside_school)]
+           for name in ("health:dashboard", "health:vision", "health:graduation")},
         "health:student": [
             Probe(reverse("health:student", args=[t.student_in.pk]), present=(t.student_in.name,)),
             Probe(reverse("health:student", args=[t.student_out.pk]), status=404, absent=(t.student_out.name,)),

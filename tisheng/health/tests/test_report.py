@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from tisheng.accounts.scope import Scope
 from tisheng.health.demo import build_health_demo
-from tisheng.health.models import FitnessRecord
+from tisheng.health.models import FitnessRecord, VisionRecord
 from tisheng.reports.models import Report
 from tisheng.roster.models import School, SchoolClass
 
@@ -59,3 +59,28 @@ def test_no_test_this_term_fails_with_a_reason(world, client_for):
     client_for("principal").post(reverse("reports:request", args=[KIND]), {"school": main.pk, "format": "xlsx"})
     report = Report.objects.get(kind=KIND)
     assert report.status == "failed" and "fitness test" in report.message
+
+
+def docx_text(report: Report) -> str:
+    with zipfile.ZipFile(io.BytesIO(report.file.read())) as z:
+        return z.read("word/document.xml").decode()
+
+
+@pytest.mark.parametrize("fmt", ["docx", "pdf"])
+def test_the_school_report_in_word_and_pdf_has_the_myopia_section(world, client_for, fmt):
+    build_health_demo(world.district, world.term)
+    main = School.objects.get(code="QS01")
+    client_for("principal").post(reverse("reports:request", args=[KIND]), {"school": main.pk, "format": fmt})
+    report = Report.objects.get(kind=KIND)
+    assert report.status == "done", report.message
+    if fmt == "pdf":
+        assert report.file.read(5) == b"%PDF-"
+        return
+    text = docx_text(report)
+    records = VisionRecord.objects.filter(screening__school=main, screening__term=world.term)
+    rate = round(100 * records.filter(myopia=True).count() / records.count(), 1)
+    assert "四、视力筛查" in text and f"{rate}%" in text and "2030年目标" in text
+    assert "筛查性近视率" in text  # which figure it is, in Chinese whatever the requester's language
+    assert "<w:drawing>" in text  # the charts are pictures
+    pupil = FitnessRecord.objects.filter(test__school=main, status="ok").select_related("student").first()
+    assert pupil.student.name in text

@@ -231,39 +231,55 @@ def _summary(stored) -> dict | None:
 @require_GET
 def dashboard(request):
     """Sleep and activity compliance of the week per scope: the district by school, a school by grade, a grade
-    (or a teacher's classes) by class; a chart each for sleep and activity."""
+    (or a teacher's classes) by class; ``?school=`` and ``?grade=`` narrow down one level. A chart each for sleep
+    and activity."""
     user = request.user
     if not queries.is_staff(user):
         raise PermissionDenied
     s = Scope.of(user)
     week = parse_week(request.GET.get("week"), timezone.localdate())
-    stored = list(visible(user, ClassWeek).filter(week=week).select_related("school", "school_class"))
-    if s.district_ids:
-        level, by = "school", "school_id"
-        labels = {r.school_id: r.school.name for r in stored}
-    elif s.school_ids:
+    school_id, grade = (_int(request.GET.get(k)) for k in ("school", "grade"))
+    stored = visible(user, ClassWeek).filter(week=week).select_related("school", "school_class")
+    if school_id is not None:
+        stored = stored.filter(school_id=school_id)
+    if grade is not None:
+        stored = stored.filter(grade=grade)
+    stored = list(stored)
+    if grade is not None or not (s.district_ids or s.school_ids):
+        level, by = "class", "class_id"
+        labels = {r.school_class_id: r.school_class.name for r in stored}
+    elif school_id is not None or not s.district_ids:
         level, by = "grade", "grade"
         labels = {r.grade: grade_name(r.grade) for r in stored}
     else:
-        level, by = "class", "class_id"
-        labels = {r.school_class_id: r.school_class.name for r in stored}
+        level, by = "school", "school_id"
+        labels = {r.school_id: r.school.name for r in stored}
     rows = [{**{c: getattr(r, c) for c in core.COUNTS}, "school_id": r.school_id, "grade": r.grade,
              "class_id": r.school_class_id} for r in stored]
     groups = core.summarise(pl.DataFrame(rows), by=[by]).to_dicts() if rows else []
     for g in groups:
-        g["label"] = labels[g[by]]
-        g["key"] = g[by]
+        g["label"], g["key"] = labels[g[by]], g[by]
     chart = {
         "categories": [g["label"] for g in groups],
-        "sleep": [None if g["sleep_rate"] is None else round(g["sleep_rate"] * 100) for g in groups],
-        "bedtime": [None if g["bedtime_rate"] is None else round(g["bedtime_rate"] * 100) for g in groups],
-        "pe": [None if g["pe_rate"] is None else round(g["pe_rate"] * 100) for g in groups],
+        "sleep": [_percent(g["sleep_rate"]) for g in groups],
+        "bedtime": [_percent(g["bedtime_rate"]) for g in groups],
+        "pe": [_percent(g["pe_rate"]) for g in groups],
         "labels": {"sleep": _("nights with enough sleep"), "bedtime": _("bedtimes in time"),
                    "pe": _("days with an hour of activity"), "unit": "%"},
     }
+    schools = {r.school_id: r.school for r in stored}
     return _page(request, "wellbeing/dashboard.html", "dashboard", level=level, groups=groups, chart=chart,
-                 total=_summary(stored), classes={r.school_class_id: r.school_class for r in stored},
-                 **_week_nav(week))
+                 total=_summary(stored), school_id=school_id, grade=grade,
+                 narrowed=schools.get(school_id) if school_id is not None else None,
+                 **_week_nav(week, school=school_id, grade=grade))
+
+
+def _int(value) -> int | None:
+    return int(value) if value and str(value).isdigit() else None
+
+
+def _percent(rate) -> int | None:
+    return None if rate is None else round(rate * 100)
 
 
 # --- phones --------------------------------------------------------------------------------------------------------

@@ -126,8 +126,13 @@ def cases(world, role, user):
             Probe(reverse("wellbeing:activity", args=[own.pk]), method="post", data=grid,
                   status=status(class_visible, records, 302)),
         ],
-        "wellbeing:dashboard": [Probe(reverse("wellbeing:dashboard"), status=200 if staff else 403,
-                                      absent=() if district else (w["other"].name,))],
+        "wellbeing:dashboard": [
+            Probe(reverse("wellbeing:dashboard"), status=200 if staff else 403,
+                  absent=() if district else (w["other"].name,)),
+            Probe(reverse("wellbeing:dashboard"), data={"school": w["other"].pk, "grade": 3},
+                  status=200 if staff else 403, present=(foreign_class.name,) if district else (),
+                  absent=() if district else (w["other"].name, foreign_class.name)),
+        ],
         "wellbeing:phones": [
             Probe(reverse("wellbeing:phones"), status=200 if staff else 403,
                   present=(classmate.name, MINE) if pupils_visible else (),

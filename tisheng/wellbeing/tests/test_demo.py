@@ -27,3 +27,24 @@ def test_the_demo_fills_sleep_activity_phones_and_reading(world, client_for):
     # the child's junior school: listed titles only, not those in review (昆虫记) or not recommended (西游记)
     assert "骆驼祥子" in body and "海底两万里" in body
     assert "昆虫记" not in body and "西游记" not in body
+
+
+def test_the_dashboards_go_from_the_district_to_a_school_a_grade_and_a_class(world, client_for):
+    from tisheng.roster.models import School
+
+    build_homework_demo(world.term)
+    build_wellbeing_demo(world.term)
+    main = School.objects.get(code="QS01")
+    bureau = client_for("bureau_staff")
+    assert bureau.get("/wellbeing/overview/").context["level"] == "school"
+    by_grade = bureau.get(f"/wellbeing/overview/?school={main.pk}")
+    assert by_grade.context["level"] == "grade" and {g["key"] for g in by_grade.context["groups"]} == {7, 8, 9}
+    by_class = bureau.get(f"/wellbeing/overview/?school={main.pk}&grade=7")
+    assert by_class.context["level"] == "class" and "七年级1班" in by_class.content.decode()
+    # the sums of a level add up to the level above
+    total = by_grade.context["total"]
+    assert total["sleep_nights"] == sum(g["sleep_nights"] for g in by_grade.context["groups"])
+    # a grade leader (grade 7) sees the grade's classes only
+    leader = client_for("grade_leader").get("/wellbeing/overview/")
+    assert leader.context["level"] == "class"
+    assert {ClassWeek.objects.filter(school_class_id=g["key"]).first().grade for g in leader.context["groups"]} == {7}

@@ -112,15 +112,21 @@ def is_coordinator(user) -> bool:
     return bool(s.district_ids or s.school_ids or s.grades)
 
 
-def may_record_activity(user, school_class: SchoolClass) -> bool:
-    """The class's head teacher, its PE teacher this term, or the school's PE teacher / school doctor role."""
+def recordable_classes(user) -> QuerySet:
+    """Classes whose activity the user records: the own class of a head teacher, the classes taught PE this term,
+    every class of the school for its PE teacher / school doctor role (校医/体育教师)."""
     s = Scope.of(user)
-    if school_class.pk in s.head_class_ids:
-        return True
-    if s.has_role(Role.SCHOOL_DOCTOR) and school_class.school_id in s.school_ids:
-        return True
-    return s.teacher_id is not None and TeachingAssignment.objects.filter(
-        teacher_id=s.teacher_id, term_id=s.term_id, school_class=school_class, subject__code="pe").exists()
+    q = Q(pk__in=s.head_class_ids)
+    if s.has_role(Role.SCHOOL_DOCTOR):
+        q |= Q(school_id__in=s.school_ids)
+    if s.teacher_id is not None:
+        q |= Q(pk__in=TeachingAssignment.objects.filter(teacher_id=s.teacher_id, term_id=s.term_id,
+                                                        subject__code="pe").values("school_class_id"))
+    return classes(user).filter(q).order_by("school__code", "grade", "number")
+
+
+def may_record_activity(user, school_class: SchoolClass) -> bool:
+    return recordable_classes(user).filter(pk=school_class.pk).exists()
 
 
 def may_set_phone_rule(user, school: School) -> bool:

@@ -270,6 +270,7 @@ def dashboard(request):
     schools = {r.school_id: r.school for r in stored}
     return _page(request, "wellbeing/dashboard.html", "dashboard", level=level, groups=groups, chart=chart,
                  total=_summary(stored), school_id=school_id, grade=grade,
+                 recordable=queries.recordable_classes(user) if not s.district_ids else [],
                  narrowed=schools.get(school_id) if school_id is not None else None,
                  **_week_nav(week, school=school_id, grade=grade))
 

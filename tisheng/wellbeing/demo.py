@@ -16,7 +16,7 @@ from tisheng.accounts.models import Role, User
 from tisheng.homework.models import Feedback
 from tisheng.homework.queries import monday, week_days
 from tisheng.roster.demo import DEMO_LOGINS
-from tisheng.roster.models import ClassMembership, Guardianship, HeadTeacher, School, Term
+from tisheng.roster.models import ClassMembership, Guardianship, HeadTeacher, Term
 from tisheng.wellbeing.analysis import analyse_week
 from tisheng.wellbeing.models import (
     ActivityDay, PhoneException, PhoneRule, ReadingDecision, ReadingTitle, WakeReport,

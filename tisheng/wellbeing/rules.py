@@ -34,7 +34,7 @@ class WellbeingRules(SchoolRules):
 
     def wake_report_days(self, on: date | None = None) -> int:
         """How many nights back a family may still report a wake-up time."""
-        return int(self.value("sleep.wake_report.days_back", on=on))
+        return int(self.value("wellbeing.wake_report.days_back", on=on))
 
     # --- phones (PHONE_NOTICE_2021) ---------------------------------------------------------------------------
     def phone_exception_requires(self, on: date | None = None) -> list[str]:

@@ -3,8 +3,6 @@
 does not use is a 403.
 """
 
-from datetime import timedelta
-
 import polars as pl
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied

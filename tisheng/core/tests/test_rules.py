@@ -30,7 +30,7 @@ def test_every_default_says_where_it_comes_from():
         data = json.load(f)
     for rule in data["rules"]:
         assert "exam_analysis.md" in rule["source"] or "TISHENG_CONVENTION" in rule["source"], rule["key"]
-        assert rule["key"].startswith(("exam.", "homework."))
+        assert rule["key"].startswith(("exam.", "homework.", "wellbeing."))
 
 
 def test_national_rules_by_grade():

@@ -5,6 +5,7 @@ from datetime import time
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tisheng.roster.models import GRADE_NAMES_ZH, grade_name
 from tisheng.wellbeing.models import MAX_DAY_MINUTES
@@ -86,7 +87,8 @@ class PhoneRequestForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("refuse", _("Refuse"))])
+    decision = forms.ChoiceField(choices=[("approve", pgettext_lazy("phone application", "Approve")),
+                                          ("refuse", pgettext_lazy("phone application", "Refuse"))])
     note = forms.CharField(label=_("Reason"), required=False, max_length=300)
 
     def clean(self):
@@ -103,7 +105,7 @@ def grade_choices():
 class TitleForm(forms.Form):
     """初选: a title proposed for the school's list."""
 
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(label=_("Book title"), max_length=200)
     author = forms.CharField(label=_("Author"), max_length=120)
     publisher = forms.CharField(label=_("Publisher"), max_length=120)
     grades = forms.TypedMultipleChoiceField(label=_("Grades"), coerce=int, choices=grade_choices,

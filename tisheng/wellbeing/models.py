@@ -122,7 +122,7 @@ class ReadingTitle(models.Model):
 
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="reading_titles")
     term = models.ForeignKey(Term, on_delete=models.PROTECT, related_name="+", verbose_name=_("term"))
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("book title"), max_length=200)
     author = models.CharField(_("author"), max_length=120)
     publisher = models.CharField(_("publisher"), max_length=120)
     grades = models.JSONField(_("grades"), default=list)  # e.g. [3, 4]

@@ -49,3 +49,32 @@ def test_parent_reports_wake_up_time_on_a_phone_head_teacher_sees_compliance(pag
     head.goto(f"{live_server.url}/wellbeing/overview/?week={monday(night).isoformat()}")
     head.locator("[data-chart='sleep'] svg").wait_for(timeout=5000)
     screenshot(head, "wellbeing_head_teacher_dashboard")
+
+
+def test_head_teacher_records_activity_and_decides_a_phone_application(page_for, live_server, live_world):
+    from tisheng.wellbeing import actions
+    from tisheng.wellbeing.models import ActivityDay, PhoneException
+
+    child, school_class = child_of(live_world), own_class(live_world)
+    actions.request_phone_exception(live_world.logins["parent"], child, reason="放学后独自乘公交回家",
+                                    parent_consent=True)
+    head = page_for("head_teacher")
+    head.goto(f"{live_server.url}/wellbeing/classes/{school_class.pk}/activity/")
+    first = head.locator("table.activity-grid tbody tr").first
+    first.locator("input[name$='-pe_minutes']").fill("40")
+    first.locator("input[name$='-break_minutes']").fill("30")
+    first.locator("input[name$='-activity_minutes']").fill("10")
+    head.get_by_role("button", name="保存本周").click()
+    head.wait_for_load_state("networkidle")
+    assert "本周体育活动已保存" in head.content()
+    assert ActivityDay.objects.get(school_class=school_class, date=monday(timezone.localdate())).total == 80
+    screenshot(head, "wellbeing_head_teacher_activity")
+
+    head.goto(f"{live_server.url}/wellbeing/phones/")
+    row = head.locator("tr", has_text="放学后独自乘公交回家")
+    with head.expect_navigation():
+        row.get_by_role("button", name="同意", exact=True).click()
+    head.wait_for_load_state("networkidle")
+    assert "意见已保存" in head.content()
+    assert PhoneException.objects.get(student=child).status == "approved"
+    screenshot(head, "wellbeing_head_teacher_phones")

@@ -71,7 +71,8 @@ class PhoneRuleForm(forms.Form):
 
 
 class PhoneRequestForm(forms.Form):
-    """The written application (书面申请) for a child to bring a phone, with the parent's consent."""
+    """The written application (书面申请) for a child to bring a phone; the parent's consent where the rule asks
+    for it (``phone.bring_into_school.exception_requires``)."""
 
     reason = forms.CharField(label=_("Why does your child need a phone at school?"), max_length=1000,
                              widget=forms.Textarea(attrs={"rows": 4}))
@@ -79,11 +80,10 @@ class PhoneRequestForm(forms.Form):
                                                 "hands it in as the school's rule says and does not take it into "
                                                 "class."))
 
-    def clean_reason(self):
-        reason = self.cleaned_data["reason"].strip()
-        if len(reason) < 4:
-            raise ValidationError(_("Describe the need in a sentence."))
-        return reason
+    def __init__(self, *args, requires=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].required = "written_application" in requires
+        self.fields["parent_consent"].required = "parent_consent" in requires
 
 
 class DecisionForm(forms.Form):

@@ -148,7 +148,11 @@ def phone_request(request, student_id):
     """A parent's written application for the child to bring a phone to school."""
     user = request.user
     student = get_for_user(user, Student.objects.filter(pk__in=Scope.of(user).child_ids), pk=student_id)
-    form = forms.PhoneRequestForm(request.POST or None)
+    school_class = child_classes(user).get(student.pk)
+    if school_class is None:
+        raise Http404
+    requires = WellbeingRules(school_class.school).phone_exception_requires()
+    form = forms.PhoneRequestForm(request.POST or None, requires=requires)
     if request.method == "POST" and form.is_valid():
         try:
             actions.request_phone_exception(user, student, **form.cleaned_data)
@@ -157,8 +161,7 @@ def phone_request(request, student_id):
         else:
             messages.success(request, _("Your application is sent to the head teacher."))
             return redirect("wellbeing:family")
-    school_class = child_classes(user).get(student.pk)
-    rule = queries.phone_rule_in_force(school_class.school, timezone.localdate()) if school_class else None
+    rule = queries.phone_rule_in_force(school_class.school, timezone.localdate())
     return _page(request, "wellbeing/phone_request.html", "family", student=student, form=form, rule=rule)
 
 

@@ -74,3 +74,26 @@ def test_the_principal_sets_the_rule_and_parents_see_the_version_in_force(world,
     assert "新规定：手机进校交班主任" in body and "旧规定" not in body and "明年的规定" not in body
     assert client_for("head_teacher").post("/wellbeing/phones/", {"school": school.pk, "text": "x", "storage": "y",
                                                                    "effective_from": "2026-09-01"}).status_code == 403
+
+
+def test_what_an_application_needs_follows_the_rule_set(world, client_for):
+    """A school override that asks for the written application only: no consent box to tick."""
+    from tisheng.rulesets.models import RuleOverride
+
+    school = own_class(world).school
+    RuleOverride.objects.create(key="phone.bring_into_school.exception_requires", value=["written_application"],
+                                school=school, effective_from=date(2026, 1, 1), note="校规")
+    response = apply(client_for("parent"), child_of(world), reason="需要联系家长")
+    assert response.status_code == 302
+    assert PhoneException.objects.get(student=child_of(world)).parent_consent is False
+
+
+def test_a_bigger_minimum_in_an_override_changes_the_sleep_rule(world):
+    from tisheng.rulesets.models import RuleOverride
+    from tisheng.wellbeing.rules import WellbeingRules
+
+    school = own_class(world).school
+    assert WellbeingRules(school).sleep_min_hours(7) == 9.0
+    RuleOverride.objects.create(key="sleep.daily_hours.min", value=9.5, school=school, grades=[7, 8, 9],
+                                effective_from=date(2026, 1, 1), note="校规")
+    assert WellbeingRules(school).sleep_min_hours(7) == 9.5

@@ -89,6 +89,8 @@ def nav_items(user, path: str = "") -> list[NavItem]:
         items.append(("teachers", _("Teachers"), _url("roster:teacher_list")))
     if staff or scope.child_ids:  # plans, review, postings and families' answers (R-MON-3)
         items.append(("homework", _("Homework"), _url("homework:index")))
+    if staff or scope.child_ids:  # sleep, activity, phones and reading: the five managements (R-MON-4)
+        items.append(("wellbeing", _("Five managements"), _url("wellbeing:index")))
     if sees_exams(user):  # exam quality analysis (R-ASM-1)
         items.append(("exams", _("Exams"), _url("assessments:list")))
     # fitness tests by the 2014 standard (R-MON-4), vision screenings (R-MON-5); the dashboards are linked there

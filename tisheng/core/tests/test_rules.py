@@ -30,7 +30,7 @@ def test_every_default_says_where_it_comes_from():
         data = json.load(f)
     for rule in data["rules"]:
         assert "exam_analysis.md" in rule["source"] or any(s in rule["source"] for s in data["sources"]), rule["key"]
-        assert rule["key"].startswith(("exam.", "homework.", "vision."))
+        assert rule["key"].startswith(("exam.", "homework.", "vision.", "wellbeing."))
 
 
 def test_national_rules_by_grade():

@@ -27,7 +27,7 @@ class Command(BaseCommand):
         demo = build_demo(students=students, seed=seed)
         counts = ", ".join(f"{k} {v}" for k, v in demo.counts.items())
         self.stdout.write(self.style.SUCCESS(f"Demo district {demo.district} built in {time.monotonic() - started:.1f} s: {counts}"))
-        # Each domain adds its part of the loop to the same district: homework, fitness, exams.
+        # Each domain adds its part of the loop to the same district: homework, the five managements, fitness, exams.
         for label, build in self.domain_demos(demo):
             started = time.monotonic()
             result = build()
@@ -39,9 +39,11 @@ class Command(BaseCommand):
         from tisheng.assessments.demo import build_assessment_demo
         from tisheng.health.demo import build_health_demo
         from tisheng.homework.demo import build_homework_demo
+        from tisheng.wellbeing.demo import build_wellbeing_demo
 
         return [
             ("homework", lambda: build_homework_demo(demo.term)),
+            ("sleep, activity, phones, reading", lambda: build_wellbeing_demo(demo.term)),
             ("fitness tests", lambda: build_health_demo(demo.district, demo.term)),
             ("exams (analysed)", lambda: f"{len(build_assessment_demo(demo.district).assessments)} assessments"),
         ]

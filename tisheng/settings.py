@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "tisheng.dashboard",
     "tisheng.homework",
     "tisheng.health",
+    "tisheng.evaluation",
     "tisheng.api",
 ]
 

@@ -91,6 +91,11 @@ def nav_items(user, path: str = "") -> list[NavItem]:
         items.append(("homework", _("Homework"), _url("homework:index")))
     if sees_exams(user):  # exam quality analysis (R-ASM-1)
         items.append(("exams", _("Exams"), _url("assessments:list")))
+        items.append(("value_added", _("Value-added"), _url("evaluation:index")))  # 增值评价 (issue 6)
+    from tisheng.evaluation.parent import parent_growth_child  # imports this module's subject_label
+
+    if scope.child_ids and (child := parent_growth_child(scope)) is not None:  # only where the rules allow it
+        items.append(("growth", _("Growth"), _url("evaluation:child", child)))
     if scope.child_ids or visible(user, FitnessTest).exists():  # fitness tests by the 2014 standard (R-MON-5)
         items.append(("health", _("Physical health"), _url("health:overview")))
     if wide or scope.school_ids or scope.grades or scope.subject_grades:  # the rules in force (R-ASR-1)

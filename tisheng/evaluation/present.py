@@ -47,6 +47,7 @@ class ModelStatement:
     level_pct: str
     growth: str  # the growth percentiles' model, or why there are none
     computed_at: object
+    singular: bool  # a variance at zero: the groups of that level are not distinguishable (all estimates 0)
 
 
 def described(run: ValueAddedRun) -> ModelStatement:
@@ -67,7 +68,7 @@ def described(run: ValueAddedRun) -> ModelStatement:
     return ModelStatement(
         model=model, formula=va.get("formula", ""), priors=run.priors, n_students=run.n_students,
         n_unplaced=run.n_unplaced, min_group_size=run.min_group_size, level_pct=f"{run.level * 100:g}",
-        growth=sgp_model, computed_at=run.computed_at,
+        growth=sgp_model, computed_at=run.computed_at, singular=bool(run.model.get("value_added", {}).get("singular")),
     )
 
 

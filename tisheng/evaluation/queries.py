@@ -43,9 +43,16 @@ def runs(user, assessment) -> QuerySet[ValueAddedRun]:
         "subject__order", "subject__code")
 
 
-def groups(user, run: ValueAddedRun, measure: str = Measure.VALUE_ADDED) -> QuerySet[GroupEstimate]:
-    return visible(user, GroupEstimate).filter(run=run, measure=measure).select_related("school", "school_class")
+def groups(user, run: ValueAddedRun, measure: str | None = Measure.VALUE_ADDED) -> QuerySet[GroupEstimate]:
+    """The run's groups the user may see, of one measure (None: both)."""
+    qs = visible(user, GroupEstimate).filter(run=run).select_related("school", "school_class")
+    return qs if measure is None else qs.filter(measure=measure)
 
 
 def students(user, run: ValueAddedRun) -> QuerySet[StudentGrowth]:
-    return visible(user, StudentGrowth).filter(run=run).select_related("student", "school_class")
+    return visible_students(user).filter(run=run).select_related("student", "school_class")
+
+
+def visible_students(user) -> QuerySet[StudentGrowth]:
+    """Pupils' growth rows (the staff pages and API; a parent's page reads the child's through ``parent.py``)."""
+    return visible(user, StudentGrowth)

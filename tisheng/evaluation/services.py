@@ -68,8 +68,8 @@ def run(assessment_id: int) -> None:
             assessment = Assessment.objects.select_related("term__academic_year", "school", "district").get(
                 pk=assessment_id)
             rules = rules_for(assessment)
-            placed = memberships_on(assessment.term, assessment.date).rename(
-                {"school_id": "school", "school_class_id": "class"})
+            placed = memberships_on(assessment.term, assessment.date, school__district_id=assessment.district_id)
+            placed = placed.rename({"school_id": "school", "school_class_id": "class"})
             for paper in assessment.papers.select_related("subject").order_by("pk"):
                 store(paper, fit_paper(paper, placed, rules))
     except Exception:

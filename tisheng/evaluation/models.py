@@ -117,7 +117,7 @@ class GroupEstimate(models.Model):
 
 class StudentGrowth(models.Model):
     """A pupil's growth percentile in one subject: the share (of 100) of pupils with the same prior scores who
-    scored lower this time. Staff see it; a parent only where the rule set allows (``growth.parents.sgp``)."""
+    scored lower this time. Staff see it; a parent only where the rule set allows (``exam.value_added.parents.sgp``)."""
 
     run = models.ForeignKey(ValueAddedRun, on_delete=models.CASCADE, related_name="students")
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="+")

@@ -1,5 +1,5 @@
 """What a parent sees of a child's growth (R-ACC-4): the growth percentile per subject, only where the rule set
-allows it (``growth.parents.sgp``, default: not allowed), read field by field — no score, no class figure, no
+allows it (``exam.value_added.parents.sgp``, default: not allowed), read field by field — no score, no class figure, no
 rank, nothing about another child."""
 
 from dataclasses import dataclass
@@ -18,7 +18,7 @@ SHOWN_ASSESSMENTS = 3
 
 def allowed(student) -> bool:
     """Whether the child's school lets parents see growth percentiles today (the school's or district's rule)."""
-    return bool(rule_value("growth.parents.sgp", school=student.school, on=timezone.localdate()))
+    return bool(rule_value("exam.value_added.parents.sgp", school=student.school, on=timezone.localdate()))
 
 
 def parent_growth_child(scope) -> int | None:

@@ -7,7 +7,7 @@ The exam roles of the assessments app read value-added as they read exam results
   and the academic office their school (its classes against the district); a grade leader the grade, a
   subject leader the subject of the grade, this academic year; a teacher the classes taught or led;
 - ``StudentGrowth`` like other pupil rows (by the school and class the pupil was in on the day), and a
-  parent's own child — shown to the parent only where the rule ``growth.parents.sgp`` allows (``parent.py``).
+  parent's own child — shown to the parent only where the rule ``exam.value_added.parents.sgp`` allows (``parent.py``).
 """
 
 from django.db.models import Q, QuerySet

@@ -13,8 +13,8 @@ Safeguards (docs/value-added.md):
   model) and the quantile regressions (SGP); a pupil needs the outcome and every prior (listwise);
 * pupils are attributed to the school and class of their roster membership on the outcome assessment's
   date (``assessments.students.memberships_on``), not the class they were in for the prior;
-* groups under the rule set's minimum (``growth.min_group_size``) are stored as "too small", without an
-  estimate; every estimate has its interval (``growth.interval.level``);
+* groups under the rule set's minimum (``exam.value_added.min_group_size``) are stored as "too small", without an
+  estimate; every estimate has its interval (``exam.value_added.interval.level``);
 * the model descriptions, fitted parameters, priors and n are stored with the run, so a figure can be
   reproduced.
 """
@@ -46,8 +46,8 @@ logger = logging.getLogger(__name__)
 
 # Kinds of assessment that count as a comparable prior: whole-course exams of the cohort, not short checks.
 PRIOR_KINDS = (Assessment.Kind.MIDTERM, Assessment.Kind.FINAL, Assessment.Kind.SAMPLING)
-RULE_KEYS = {"min_group_size": "growth.min_group_size", "level": "growth.interval.level",
-             "priors": "growth.priors.count"}
+RULE_KEYS = {"min_group_size": "exam.value_added.min_group_size", "level": "exam.value_added.interval.level",
+             "priors": "exam.value_added.priors.count"}
 OUTCOME = "score"
 
 

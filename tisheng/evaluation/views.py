@@ -98,7 +98,7 @@ def class_page(request, pk, class_id):
 
 def child_page(request, student_id):
     """A parent's page: the child's growth percentile per subject — only where the rule set allows it
-    (``growth.parents.sgp``, default: not), and never a rank or another child's figure (R-ACC-4)."""
+    (``exam.value_added.parents.sgp``, default: not), and never a rank or another child's figure (R-ACC-4)."""
     if int(student_id) not in Scope.of(request.user).child_ids:
         raise Http404
     student = get_for_user(request.user, Student, pk=student_id)

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def value_added(live_world):
     # the test world's classes have 6–10 pupils: a district minimum of 8 leaves some to judge, some too small
-    RuleOverride.objects.create(key="growth.min_group_size", value=8, district=live_world.district,
+    RuleOverride.objects.create(key="exam.value_added.min_group_size", value=8, district=live_world.district,
                                 effective_from=live_world.term.start_date.replace(year=live_world.term.start_date.year - 2),
                                 note="测试")
     exams = build_assessment_demo(live_world.district)

@@ -103,7 +103,7 @@ def test_parents_do_not_see_growth_percentiles_by_default(world, client_for):
 
 def test_parents_see_their_childs_growth_percentile_where_the_rules_allow_it(world, client_for):
     growth = _child_growth(world)
-    RuleOverride.objects.create(key="growth.parents.sgp", value=True, district=world.district,
+    RuleOverride.objects.create(key="exam.value_added.parents.sgp", value=True, district=world.district,
                                 effective_from=world.term.start_date, note="区教研室通知")
     client = client_for("parent")
     assert f"/evaluation/children/{growth.student_id}/" in client.get("/").content.decode()

@@ -22,7 +22,7 @@ def media(settings, tmp_path):
 
 
 def test_the_school_report_has_the_value_added_of_its_classes(world, two_exams, tmp_path):
-    _override(world, "growth.min_group_size", 10)
+    _override(world, "exam.value_added.min_group_size", 10)
     first, prior_paper, second, paper = two_exams
     _sit(prior_paper, first.date, world, 1)
     _sit(paper, second.date, world, 2)

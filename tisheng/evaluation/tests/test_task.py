@@ -45,7 +45,7 @@ def two_exams(world):
 
 
 def test_the_task_stores_what_the_core_returns_on_the_same_data(world, two_exams):
-    _override(world, "growth.min_group_size", 3)
+    _override(world, "exam.value_added.min_group_size", 3)
     first, prior_paper, second, paper = two_exams
     _sit(prior_paper, first.date, world, 1)
     assert ValueAddedRun.objects.get(paper=prior_paper).state == ValueAddedRun.State.NO_PRIOR
@@ -87,7 +87,7 @@ def test_the_task_stores_what_the_core_returns_on_the_same_data(world, two_exams
 
 
 def test_a_pupil_who_moved_class_counts_in_the_class_of_the_exam_day(world, two_exams):
-    _override(world, "growth.min_group_size", 3)
+    _override(world, "exam.value_added.min_group_size", 3)
     first, prior_paper, second, paper = two_exams
     _sit(prior_paper, first.date, world, 1)
     _sit(paper, second.date, world, 2)
@@ -114,7 +114,7 @@ def test_a_pupil_who_moved_class_counts_in_the_class_of_the_exam_day(world, two_
 def test_groups_under_the_minimum_get_no_estimate(world, two_exams):
     first, prior_paper, second, paper = two_exams
     assert services.rules_for(second)["min_group_size"] == 10  # the default, until the district sets another
-    _override(world, "growth.min_group_size", 15)
+    _override(world, "exam.value_added.min_group_size", 15)
     _sit(prior_paper, first.date, world, 1)
     _sit(paper, second.date, world, 2)
     run = ValueAddedRun.objects.get(paper=paper)
@@ -127,7 +127,7 @@ def test_groups_under_the_minimum_get_no_estimate(world, two_exams):
 
 
 def test_a_correction_of_the_prior_recomputes_the_later_value_added(world, two_exams):
-    _override(world, "growth.min_group_size", 3)
+    _override(world, "exam.value_added.min_group_size", 3)
     first, prior_paper, second, paper = two_exams
     _sit(prior_paper, first.date, world, 1)
     _sit(paper, second.date, world, 2)

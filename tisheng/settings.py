@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "tisheng.homework",
     "tisheng.health",
     "tisheng.wellbeing",
+    "tisheng.evaluation",
     "tisheng.api",
 ]
 

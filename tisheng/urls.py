@@ -14,6 +14,7 @@ urlpatterns = [
     path("homework/", include("tisheng.homework.urls")),
     path("health/", include("tisheng.health.urls")),
     path("wellbeing/", include("tisheng.wellbeing.urls")),
+    path("evaluation/", include("tisheng.evaluation.urls")),
     path("api/", include("tisheng.api.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("i18n/js/", login_not_required(JavaScriptCatalog.as_view()), name="javascript-catalog"),

@@ -7,6 +7,7 @@ One router module per domain. Every read goes through ``visible``/``get_for_user
 from ninja import NinjaAPI
 
 from tisheng.api.assessments import router as assessments_router
+from tisheng.api.evaluation import router as evaluation_router
 from tisheng.api.auth import AUTH
 from tisheng.api.roster import router as roster_router
 from tisheng.api.me import router as me_router
@@ -29,3 +30,4 @@ api = NinjaAPI(
 api.add_router("", me_router)
 api.add_router("", roster_router)
 api.add_router("", assessments_router)
+api.add_router("", evaluation_router)

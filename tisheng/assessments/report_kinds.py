@@ -30,6 +30,7 @@ from tisheng.assessments.models import (
     ResultScope,
     ScopeStat,
 )
+from tisheng.evaluation.reporting import value_added_section
 from tisheng.reports.registry import ReportError, ReportForm, ReportKind, register
 from tisheng.reports.renderers import Chart, native_chart
 from tisheng.roster.models import School, SchoolClass, grade_name
@@ -218,6 +219,8 @@ def gather_quality(user, params: dict) -> dict:
         "weak_points": weak_points,
         "hard_items": hard_items,
         "attention": attention,
+        # 增值评价 (tisheng/evaluation): stored value-added of the schools or classes, with model, priors and n
+        "value_added": value_added_section(user, assessment, level, school, school_class),
         "subject_chart": Chart(
             title="各学科得分率", categories=[s["name"] for s in subjects if s["name"] != "总分"], value_label="得分率（%）",
             series=[(where_name, [round(100 * (s["score_rate"] or 0), 1) for s in subjects if s["name"] != "总分"])]
@@ -364,6 +367,39 @@ def build_quality_xlsx(book, context: dict, styles) -> None:
             native_chart(book, sheet, Chart(title=f"{sheet_data['name']} 各学科及格率与优秀率", categories=[],
                                             series=[("及格率", []), ("优秀率", [])], value_label="比例"),
                          first_row=3, last_row=2 + m, category_col=0, series_cols=[5, 6], anchor=f"A{end + 2}")
+
+
+    if context.get("value_added"):
+        _write_value_added(book, context["value_added"], styles, used)
+
+
+def _write_value_added(book, section: dict, styles, used: set) -> None:
+    """The 增值评价 sheet: per subject, the model line and each group's value-added, interval, n and reading."""
+    name = "增值评价" if "增值评价" not in used else "增值评价_"
+    sheet = book.add_worksheet(name)
+    sheet.write_string(0, 0, "增值评价", styles.title)
+    sheet.write_string(1, 0, section["note"], styles.subtitle)
+    number = book.add_format({"font_name": "宋体", "border": 1, "border_color": "#B7C3D0", "num_format": "+0.0;−0.0;0.0"})
+    for col, width in enumerate((24, 10, 10, 10, 8, 44)):
+        sheet.set_column(col, col, width)
+    row = 3
+    for subject in section["subjects"]:
+        sheet.write_string(row, 0, subject["subject"], styles.header)
+        sheet.write_string(row + 1, 0, subject["caption"], styles.cell)
+        row += 2
+        for col, header in enumerate(("学校/班级", "增值", "区间下限", "区间上限", "人数", "解读")):
+            sheet.write_string(row, col, header, styles.header)
+        for r in subject["rows"]:
+            row += 1
+            sheet.write_string(row, 0, r["name"], styles.cell)
+            for col, key in ((1, "estimate"), (2, "lower"), (3, "upper")):
+                if r[key] is None:
+                    sheet.write_string(row, col, "—", styles.cell)
+                else:
+                    sheet.write_number(row, col, r[key], number)
+            sheet.write_number(row, 4, r["n"], styles.number)
+            sheet.write_string(row, 5, r["reading"], styles.cell)
+        row += 2
 
 
 register(ReportKind(

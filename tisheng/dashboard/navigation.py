@@ -87,12 +87,17 @@ def nav_items(user, path: str = "") -> list[NavItem]:
         items.append(("students", _("Students"), _url("roster:student_list")))
     if wide or scope.school_ids or scope.grades or scope.subject_grades:
         items.append(("teachers", _("Teachers"), _url("roster:teacher_list")))
-    if staff or scope.child_ids:  # plans, review, postings and families' answers (R-MON-3)
+    if staff or scope.child_ids:  # homework plans, review, postings and families' answers (R-MON-3)
         items.append(("homework", _("Homework"), _url("homework:index")))
-    if staff or scope.child_ids:  # sleep, activity, phones and reading: the five managements (R-MON-4)
+        # sleep, activity, phones and reading: the five managements (R-MON-4)
         items.append(("wellbeing", _("Five managements"), _url("wellbeing:index")))
     if sees_exams(user):  # exam quality analysis (R-ASM-1)
         items.append(("exams", _("Exams"), _url("assessments:list")))
+        items.append(("value_added", _("Value-added"), _url("evaluation:index")))  # 增值评价 (issue 6)
+    from tisheng.evaluation.parent import parent_growth_child  # imports this module's subject_label
+
+    if scope.child_ids and (child := parent_growth_child(scope)) is not None:  # only where the rules allow it
+        items.append(("growth", _("Growth"), _url("evaluation:child", child)))
     # fitness tests by the 2014 standard (R-MON-4), vision screenings (R-MON-5); the dashboards are linked there
     if scope.child_ids or visible(user, FitnessTest).exists() or visible(user, VisionScreening).exists():
         items.append(("health", _("Physical health"), _url("health:overview")))

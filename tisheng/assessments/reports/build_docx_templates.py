@@ -72,6 +72,17 @@ def quality_report():
     d.add_paragraph("{{ x.group }}：{{ x.text }}")
     d.add_paragraph("{%p endfor %}")
     d.add_paragraph("{%p endif %}")
+
+    d.add_paragraph("{%p if value_added %}")
+    d.add_paragraph("七、增值评价", style="Heading 1")
+    d.add_paragraph("{{ value_added.note }}")
+    d.add_paragraph("{%p for v in value_added.subjects %}")
+    d.add_paragraph("{{ v.subject }}", style="Heading 2")
+    d.add_paragraph("{{ v.caption }}")
+    table(d, ["学校/班级", "增值（分）", "区间", "人数", "解读"], [40, 22, 34, 16, 58], "r in v.rows",
+          ["{{ r.name }}", "{{ r.estimate_t }}", "{{ r.interval_t }}", "{{ r.n }}", "{{ r.reading }}"])
+    d.add_paragraph("{%p endfor %}")
+    d.add_paragraph("{%p endif %}")
     footer(d, "{{ where }} · {{ title }}")
     d.save(HERE / "quality_report.docx")
 

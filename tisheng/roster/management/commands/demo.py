@@ -37,6 +37,7 @@ class Command(BaseCommand):
     @staticmethod
     def domain_demos(demo):
         from tisheng.assessments.demo import build_assessment_demo
+        from tisheng.evaluation.demo import build_value_added_demo
         from tisheng.health.demo import build_health_demo
         from tisheng.homework.demo import build_homework_demo
         from tisheng.wellbeing.demo import build_wellbeing_demo
@@ -45,7 +46,8 @@ class Command(BaseCommand):
             ("homework", lambda: build_homework_demo(demo.term)),
             ("sleep, activity, phones, reading", lambda: build_wellbeing_demo(demo.term)),
             ("fitness tests", lambda: build_health_demo(demo.district, demo.term)),
-            ("exams (analysed)", lambda: f"{len(build_assessment_demo(demo.district).assessments)} assessments"),
+            ("exams (analysed) and value-added", lambda: "{} subjects with value-added".format(
+                build_value_added_demo(build_assessment_demo(demo.district).assessments))),
         ]
 
     def print_logins(self):

@@ -1,0 +1,113 @@
+"""The demo's value-added on the pages: what a principal, a teacher and a parent see, and the rule that lets
+parents see their child's growth percentile (default: not)."""
+
+import json
+import re
+
+import pytest
+from django.utils.html import escape
+
+from tisheng.accounts.scope import Scope
+from tisheng.assessments.demo import build_assessment_demo
+from tisheng.evaluation.demo import build_value_added_demo
+from tisheng.evaluation.models import GroupEstimate, Measure, StudentGrowth, ValueAddedRun
+from tisheng.evaluation.tests.scope_world import scope_value_added
+from tisheng.rulesets.models import RuleOverride
+from tisheng.roster.models import Student, TeachingAssignment
+
+
+@pytest.fixture
+def demo(world):
+    exams = build_assessment_demo(world.district, today=world.term.start_date.replace(month=11, day=20))
+    build_value_added_demo(exams.assessments)
+    return exams
+
+
+def _chart(body: str, chart_id: str) -> dict:
+    return json.loads(re.search(rf'<script id="{chart_id}" type="application/json">(.*?)</script>', body, re.S).group(1))
+
+
+def test_the_demo_has_value_added_with_last_years_final_as_prior(world, demo):
+    midterm = next(a for a in demo.assessments if a.grade == 8 and a.term_id == world.term.pk)
+    runs = ValueAddedRun.objects.filter(assessment=midterm, state=ValueAddedRun.State.DONE)
+    assert runs.count() == midterm.papers.count() - 1  # physics starts in grade 8: no earlier paper
+    run = runs.get(subject__code="math")
+    assert run.priors[0]["name"].endswith("七年级期末质量检测") and run.priors[0]["date"] < midterm.date.isoformat()
+    assert GroupEstimate.objects.filter(run=run, measure=Measure.VALUE_ADDED).exists()
+    assert StudentGrowth.objects.filter(run=run).count() == run.n_students > 0
+
+
+def test_a_principal_sees_own_classes_against_the_district_with_model_priors_and_n(world, demo, client_for):
+    midterm = next(a for a in demo.assessments if a.grade == 8 and a.term_id == world.term.pk)
+    run = ValueAddedRun.objects.get(assessment=midterm, subject__code="math")
+    client = client_for("principal")
+    assert "/evaluation/" in client.get("/").content.decode()  # the menu
+    assert midterm.name in client.get("/evaluation/").content.decode()
+    body = client.get(f"/evaluation/{midterm.pk}/", {"subject": run.subject_id}).content.decode()
+    assert run.priors[0]["name"] in body and f"{run.n_students}" in body
+    assert escape(run.model["value_added"]["description"]["formula"]) in body  # the model
+    classes = _chart(body, "classes-data")
+    own = set(Scope.of(world.logins["principal"]).school_ids)
+    shown = GroupEstimate.objects.filter(run=run, measure=Measure.VALUE_ADDED, level="class", school_id__in=own)
+    assert len(classes["categories"]) == shown.count()
+    judged = [p for p in classes["points"] if p]
+    assert [p[0] for p in judged] == sorted((p[0] for p in judged), reverse=True)  # sorted, each with its interval
+    assert all(p[1] <= p[0] <= p[2] for p in judged)
+    for g in shown.filter(too_small=True):  # named as too small, not placed among the others
+        assert f"{g.school_class.name}（人数不足）" in classes["categories"]
+        assert "人数不足" in body
+    assert "排名" not in body and "名次" not in body
+
+
+def test_a_teacher_sees_the_growth_of_their_class(world, demo, client_for):
+    midterm = next(a for a in demo.assessments if a.grade == 8 and a.term_id == world.term.pk)
+    run = ValueAddedRun.objects.get(assessment=midterm, subject__code="math")
+    pupil = StudentGrowth.objects.filter(run=run).select_related("school_class", "student").order_by("pk").first()
+    teacher = world.logins["teacher"]
+    TeachingAssignment.objects.create(teacher_id=Scope.of(teacher).teacher_id, school_class=pupil.school_class,
+                                      subject=run.subject, term=world.term)  # this term they also teach that class
+    client = client_for("teacher")
+    body = client.get(f"/evaluation/{midterm.pk}/classes/{pupil.school_class_id}/",
+                      {"subject": run.subject_id}).content.decode()
+    classmates = StudentGrowth.objects.filter(run=run, school_class=pupil.school_class)
+    assert all(g.student.name in body for g in classmates.select_related("student"))
+    assert run.priors[0]["name"] in body and f"{run.n_students}" in body
+    others = StudentGrowth.objects.filter(run=run).exclude(school_class=pupil.school_class).select_related("student")
+    assert not any(f"/students/{g.student_id}/" in body for g in others)
+    overview = client.get(f"/evaluation/{midterm.pk}/", {"subject": run.subject_id}).content.decode()
+    assert f"/evaluation/{midterm.pk}/classes/{pupil.school_class_id}/" in overview
+    taught = TeachingAssignment.objects.filter(teacher_id=Scope.of(teacher).teacher_id, term=world.term)
+    other_classes = GroupEstimate.objects.filter(run=run, level="class").exclude(
+        school_class_id__in=taught.values("school_class_id"))
+    assert not any(f"/classes/{g.school_class_id}/" in overview for g in other_classes)
+
+
+def _child_growth(world):
+    """A growth percentile of the demo parent's child (on the scope test's rows)."""
+    scope_value_added(world)
+    child = Student.objects.get(pk=min(Scope.of(world.logins["parent"]).child_ids))
+    run = ValueAddedRun.objects.order_by("pk").first()
+    StudentGrowth.objects.filter(student=child).delete()
+    membership = child.membership_on(world.term)
+    return StudentGrowth.objects.create(run=run, assessment=run.assessment, subject=run.subject, student=child,
+                                        school_id=child.school_id, school_class_id=membership.school_class_id,
+                                        score=88.0, prior_scores=[80.0], sgp=73)
+
+
+def test_parents_do_not_see_growth_percentiles_by_default(world, client_for):
+    growth = _child_growth(world)
+    client = client_for("parent")
+    assert client.get(f"/evaluation/children/{growth.student_id}/").status_code == 404
+    assert "/evaluation/" not in client.get("/").content.decode()
+
+
+def test_parents_see_their_childs_growth_percentile_where_the_rules_allow_it(world, client_for):
+    growth = _child_growth(world)
+    RuleOverride.objects.create(key="exam.value_added.parents.sgp", value=True, district=world.district,
+                                effective_from=world.term.start_date, note="区教研室通知")
+    client = client_for("parent")
+    assert f"/evaluation/children/{growth.student_id}/" in client.get("/").content.decode()
+    body = client.get(f"/evaluation/children/{growth.student_id}/").content.decode()
+    assert ">73<" in body
+    assert ">88<" not in body and "88.0" not in body and ">80<" not in body  # the scores stay out
+    assert "排名" not in body and "名次" not in body and "中位" not in body  # no rank, no class figure

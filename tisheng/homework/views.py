@@ -58,7 +58,7 @@ def _page(request, template: str, tab: str, **context) -> HttpResponse:
     return render(request, template, {"tabs": _tabs(request.user, tab), **context})
 
 
-def _week_nav(week, **params) -> dict:
+def week_nav(week, **params) -> dict:
     """The week's bounds and neighbours; ``params`` (e.g. the school shown) stay in the week links."""
     kept = {k: v for k, v in params.items() if v is not None}
     return {"week": week, "week_end": week + timedelta(days=6), "prev_week": week - timedelta(days=7),
@@ -122,7 +122,7 @@ def my_plans(request):
         due = due or SchoolRules(a.school_class.school).due_date(week)
         rows.append({"assignment": a, "plan": mine.get((a.school_class_id, a.subject_id))})
     return _page(request, "homework/my_plans.html", "plans", rows=rows, due=due,
-                 overdue=due is not None and timezone.localdate() > due, **_week_nav(week))
+                 overdue=due is not None and timezone.localdate() > due, **week_nav(week))
 
 
 @require_POST
@@ -417,7 +417,7 @@ def week_totals(request):
         days=days, days_off=off, rows=rows,
         status_counts=[(label, counts.get(value, 0)) for value, label in Status.choices],
         expected=expected, filed=sum(counts.values()), held=held,
-        **_week_nav(week, school=school.pk if school else None, grade=grade if grade is not None else ""),
+        **week_nav(week, school=school.pk if school else None, grade=grade if grade is not None else ""),
     )
 
 
@@ -460,7 +460,7 @@ def class_week(request, pk):
         may_count=pk in Scope.of(user).head_class_ids, days_off=rules.days_off(days),
         record_kind=_record_kind(user) if class_choices(user).filter(pk=pk).exists() else None,
         flags=flags.filter(week=latest).order_by("-times") if latest else [], flags_week=latest,
-        support=rules.support_window(week), **_week_nav(week),
+        support=rules.support_window(week), **week_nav(week),
     )
 
 
@@ -638,7 +638,7 @@ def analysis(request):
         flags=flags.order_by("school_class__grade", "school_class__number", "-times"), computed=computed,
         support=SchoolRules(school).support_window(week) if school else None,
         may_refresh=bool(school and (school.pk in s.school_ids or s.district_ids)),
-        **_week_nav(week, school=school.pk if school else None, grade=grade),
+        **week_nav(week, school=school.pk if school else None, grade=grade),
     )
 
 
@@ -666,7 +666,7 @@ def dashboard(request):
     chart = {"categories": [f"{t['school'].name if district else ''}{t['school_class'].name}" for t in top],
              "values": [round(t["over_minutes"]) for t in top], "unit": _("minutes over")}
     return _page(request, "homework/dashboard.html", "dashboard", district=district, groups=groups, top=top,
-                 chart=chart, total=core.summarise(frame).to_dicts()[0] if loads else None, **_week_nav(week))
+                 chart=chart, total=core.summarise(frame).to_dicts()[0] if loads else None, **week_nav(week))
 
 
 @require_GET
@@ -705,7 +705,7 @@ def summary(request):
         filed=len(filed), late=sum(p.late for p in week_plans), missing=missing,
         status_counts=[(label, counts.get(value, 0)) for value, label in Status.choices], by_grade=by_grade,
         total=core.summarise(frame).to_dicts()[0] if loads else None, top=top, flags=flags,
-        support=rules.support_window(week), due=rules.due_date(week), **_week_nav(week, school=school.pk),
+        support=rules.support_window(week), due=rules.due_date(week), **week_nav(week, school=school.pk),
     )
 
 

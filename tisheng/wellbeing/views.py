@@ -18,7 +18,7 @@ from tisheng.core import wellbeing as core
 from tisheng.core.homework import bedtime_is_late
 from tisheng.homework.models import Feedback
 from tisheng.homework.queries import child_classes, parse_week, week_days
-from tisheng.homework.views import _week_nav
+from tisheng.homework.views import week_nav
 from tisheng.roster.models import School, SchoolClass, Student, Term, grade_name
 from tisheng.wellbeing import actions, forms, queries
 from tisheng.wellbeing.models import ActivityDay, ClassWeek, PhoneException, ReadingTitle, WakeReport
@@ -190,7 +190,7 @@ def class_sleep(request, pk):
     return _page(request, "wellbeing/class_sleep.html", "class", school_class=school_class, days=days, table=table,
                  total=total, min_hours=rules.sleep_min_hours(school_class.grade),
                  latest=rules.latest_bedtime(school_class.grade),
-                 may_record=queries.may_record_activity(user, school_class), **_week_nav(week))
+                 may_record=queries.may_record_activity(user, school_class), **week_nav(week))
 
 
 @require_http_methods(["GET", "POST"])
@@ -217,7 +217,7 @@ def activity(request, pk):
     grid = [{"form": f, "day": d, "stored": rows.get(d)} for f, d in zip(formset.forms, days, strict=False)]
     return _page(request, "wellbeing/activity.html", "activity", school_class=school_class, formset=formset,
                  grid=grid, may=may, min_minutes=rules.activity_min_minutes(school_class.grade),
-                 break_min=rules.big_break_min_minutes(school_class.grade), **_week_nav(week))
+                 break_min=rules.big_break_min_minutes(school_class.grade), **week_nav(week))
 
 
 # --- dashboards ---------------------------------------------------------------------------------------------------
@@ -273,7 +273,7 @@ def dashboard(request):
                  total=_summary(stored), school_id=school_id, grade=grade,
                  recordable=queries.recordable_classes(user) if not s.district_ids else [],
                  narrowed=schools.get(school_id) if school_id is not None else None,
-                 **_week_nav(week, school=school_id, grade=grade))
+                 **week_nav(week, school=school_id, grade=grade))
 
 
 def _int(value) -> int | None:

@@ -39,14 +39,14 @@ def _report(user, school: School, marker: str, slug: str) -> Report:
     return report
 
 
-def _word_template(user, school: School | None, district, marker: str, slug: str) -> WordTemplate:
+def _word_template(user, school: School | None, district, marker: str, slug: str, kind: str = OVERVIEW) -> WordTemplate:
     name = f"report-templates/scope-cases/{slug}.docx"
     path = Path(settings.MEDIA_ROOT) / name
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(b"PK scope case")  # only downloaded, never rendered
     # one per place: the roles sharing a school (or the outside school) share its row when collected together
     template, _ = WordTemplate.objects.update_or_create(
-        kind=OVERVIEW, district=district, school=school,
+        kind=kind, district=district, school=school,
         defaults={"file": name, "original_name": marker, "uploaded_by": user},
     )
     return template
@@ -94,18 +94,20 @@ def cases(world, role, user):
     manager = role in TEMPLATE_MANAGERS
     outside_template = _word_template(someone_else, outside_school, outside_school.district, "范围外模板.docx", "outside")
     own_place = world.district if role == "bureau_admin" else (t.school_in or main)
-    own_template = None
-    if manager:
+    own_template = own_to_remove = None
+    if manager:  # two of its own: one to download, one (of another kind) to remove, whatever the probes' order
         own_school = None if role == "bureau_admin" else own_place
         own_template = _word_template(user, own_school, world.district, f"本校模板-{role}.docx", f"{role}-own")
+        own_to_remove = _word_template(user, own_school, world.district, f"待删模板-{role}.docx", f"{role}-remove",
+                                       kind=CLASS_LIST)
     own_key = f"d{own_place.pk}" if role == "bureau_admin" else f"s{own_place.pk}"
     page_status = 200 if manager else 403
 
-    def on_template(name: str, *, method: str = "get", own_status: int = 200) -> list[Probe]:
+    def on_template(name: str, own: WordTemplate | None, *, method: str = "get", own_status: int = 200) -> list[Probe]:
         probes = [Probe(reverse(name, args=[outside_template.pk]), status=404, method=method),
                   Probe(reverse(name, args=[NO_SUCH_ID]), status=404, method=method)]
-        if own_template:
-            probes.append(Probe(reverse(name, args=[own_template.pk]), status=own_status, method=method))
+        if own:
+            probes.append(Probe(reverse(name, args=[own.pk]), status=own_status, method=method))
         return probes
 
     templates = {
@@ -115,8 +117,8 @@ def cases(world, role, user):
         "reports:shipped_template": [Probe(reverse("reports:shipped_template", args=[OVERVIEW]), status=page_status),
                                      Probe(reverse("reports:shipped_template", args=["no.such.kind"]),
                                            status=404 if manager else 403)],
-        "reports:uploaded_template": on_template("reports:uploaded_template"),
-        "reports:remove_template": on_template("reports:remove_template", method="post", own_status=302),
+        "reports:uploaded_template": on_template("reports:uploaded_template", own_template),
+        "reports:remove_template": on_template("reports:remove_template", own_to_remove, method="post", own_status=302),
         "reports:upload_template": [
             Probe(reverse("reports:upload_template", args=[own_key, OVERVIEW]), status=page_status),
             # another school's place: the principal may not upload for it

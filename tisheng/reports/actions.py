@@ -1,6 +1,7 @@
 """Every state change of a report: request, generate (the task's work), run again, download (audited); and of
 an uploaded Word template: upload (replacing the one in force), remove."""
 
+import io
 import logging
 import re
 
@@ -82,7 +83,8 @@ def render(kind: ReportKind, format: str, context: dict, uploaded: WordTemplate 
             return render_docx(kind.docx, context)
         try:
             with uploaded.file.open("rb") as handle:
-                return render_docx(handle, context)
+                source = io.BytesIO(handle.read())  # python-docx takes a path or a plain binary stream
+            return render_docx(source, context)
         except ReportError:
             raise
         except Exception:

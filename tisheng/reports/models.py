@@ -87,7 +87,8 @@ class Report(models.Model):
 
 def word_template_path(template: "WordTemplate", filename: str) -> str:
     where = f"school-{template.school_id}" if template.school_id else f"district-{template.district_id}"
-    return f"report-templates/{where}/{template.kind}-{timezone.now():%Y%m%d%H%M%S}.docx"
+    kind = template.kind.replace(".", "_")
+    return f"report-templates/{where}/{kind}-{timezone.now():%Y%m%d%H%M%S}.docx"
 
 
 class WordTemplate(models.Model):

@@ -1,18 +1,22 @@
-"""Every state change of a report: request, generate (the task's work), run again, download (audited)."""
+"""Every state change of a report: request, generate (the task's work), run again, download (audited); and of
+an uploaded Word template: upload (replacing the one in force), remove."""
 
+import io
 import logging
 import re
 
 from django.core.files.base import ContentFile
+from django.db import transaction
 from django.http import Http404
 from django.utils import timezone, translation
 from django.utils.translation import gettext_noop
 
 from tisheng.audit.actions import record
 from tisheng.audit.models import AuditEvent
-from tisheng.reports.models import Report
+from tisheng.reports.models import Report, WordTemplate
 from tisheng.reports.registry import ReportError, ReportForm, ReportKind
 from tisheng.reports.renderers import render_docx, render_pdf, render_xlsx
+from tisheng.roster.models import School
 
 logger = logging.getLogger(__name__)
 
@@ -26,6 +30,11 @@ OUT_OF_SCOPE = gettext_noop(
 INTERNAL = gettext_noop(
     "The report could not be made because of an error on the server. Try again; if it fails again, tell "
     "the administrator (the details are in the server log)."
+)
+UPLOADED_TEMPLATE_FAILED = gettext_noop(
+    "The Word template uploaded for this school or district (see \"Word templates\" in Reports) could not be "
+    "filled in with this report's data. Correct it and upload it again, remove it to use the shipped template, "
+    "or choose PDF or Excel."
 )
 
 
@@ -58,9 +67,29 @@ def _progress(report_id: int, percent: int) -> None:
     Report.objects.filter(pk=report_id).update(progress=percent, updated_at=timezone.now())
 
 
-def render(kind: ReportKind, format: str, context: dict) -> bytes:
+def template_in_force(kind_key: str, district, school) -> WordTemplate | None:
+    """The Word template uploaded for the school, else for its district; None: the shipped one is used.
+    Read by the pipeline for a report already in the requester's scope, so not through ``visible``."""
+    if school is not None:
+        own = WordTemplate.objects.filter(kind=kind_key, school=school).first()
+        if own is not None:
+            return own
+    return WordTemplate.objects.filter(kind=kind_key, district=district, school__isnull=True).first()
+
+
+def render(kind: ReportKind, format: str, context: dict, uploaded: WordTemplate | None = None) -> bytes:
     if format == Report.Format.DOCX:
-        return render_docx(kind.docx, context)
+        if uploaded is None:
+            return render_docx(kind.docx, context)
+        try:
+            with uploaded.file.open("rb") as handle:
+                source = io.BytesIO(handle.read())  # python-docx takes a path or a plain binary stream
+            return render_docx(source, context)
+        except ReportError:
+            raise
+        except Exception:
+            logger.exception("uploaded Word template %s (%s) could not be rendered", uploaded.pk, uploaded.original_name)
+            raise ReportError(UPLOADED_TEMPLATE_FAILED) from None
     if format == Report.Format.PDF:
         return render_pdf(kind.pdf, context)
     return render_xlsx(kind.xlsx, context)
@@ -83,7 +112,8 @@ def generate(report_id: int) -> None:
         with translation.override("zh-hans"):  # documents are Chinese whatever the interface language
             context = kind.gather(report.requested_by, report.parameters)
             _progress(report_id, 40)
-            content = render(kind, report.format, context)
+            uploaded = template_in_force(kind.key, report.district, report.school) if report.format == "docx" else None
+            content = render(kind, report.format, context, uploaded)
         _progress(report_id, 90)
         report.file.save(f"{report.pk}.{report.format}", ContentFile(content), save=False)
         Report.objects.filter(pk=report_id).update(
@@ -120,3 +150,40 @@ def record_download(user, report: Report) -> AuditEvent:
         summary = f"下载报告 {download_name(report)}"
     return record(user, AuditEvent.Action.EXPORT, summary, school=report.school, report=report.pk,
                   kind=report.kind, format=report.format, requested_by=report.requested_by_id)
+
+
+# --- uploaded Word templates ---------------------------------------------------------------------------
+
+def upload_template(user, kind: ReportKind, place, upload) -> WordTemplate:
+    """Put a validated upload (``forms.WordTemplateForm``) in force for ``kind`` at ``place`` (a school, or a
+    district for the bureau), replacing the one in force there."""
+    school = place if isinstance(place, School) else None
+    district = place.district if school else place
+    with transaction.atomic():
+        previous = WordTemplate.objects.select_for_update().filter(kind=kind.key, district=district, school=school).first()
+        old_file = previous.file.name if previous else None
+        if previous:
+            previous.delete()
+        template = WordTemplate(kind=kind.key, district=district, school=school, uploaded_by=user,
+                                original_name=upload.name[:200])
+        template.file.save(upload.name, upload, save=True)
+        record(user, AuditEvent.Action.IMPORT, f"上传 Word 模板 {kind.file_title or kind.key} {place.name}"
+               f"（{template.original_name}）", school=school, word_template=template.pk, kind=kind.key,
+               district=district.pk, replaced=bool(previous))
+        if old_file:  # only once the new one is in force
+            transaction.on_commit(lambda: template.file.storage.delete(old_file))
+    return template
+
+
+def remove_template(user, template: WordTemplate) -> None:
+    """Remove an uploaded template: the shipped one is used again."""
+    kind = template.kind_spec
+    place = template.school or template.district
+    with transaction.atomic():
+        name = template.file.name
+        record(user, AuditEvent.Action.IMPORT,
+               f"删除 Word 模板 {kind.file_title if kind else template.kind} {place.name}"
+               f"（{template.original_name}），恢复系统模板", school=template.school, word_template=template.pk,
+               kind=template.kind, district=template.district_id, removed=True)
+        template.delete()
+        transaction.on_commit(lambda: template.file.storage.delete(name))

@@ -83,3 +83,49 @@ class Report(models.Model):
     @property
     def may_run_again(self) -> bool:
         return self.status == self.Status.FAILED or self.is_stale
+
+
+def word_template_path(template: "WordTemplate", filename: str) -> str:
+    where = f"school-{template.school_id}" if template.school_id else f"district-{template.district_id}"
+    kind = template.kind.replace(".", "_")
+    return f"report-templates/{where}/{kind}-{timezone.now():%Y%m%d%H%M%S}.docx"
+
+
+class WordTemplate(models.Model):
+    """A Word template a school (or, with no school, the bureau for its district) uploaded for one report kind:
+    it replaces the kind's shipped .docx when a report of that school (else of that district) is made as Word.
+
+    One per (kind, school) and one per (kind, district without school): a new upload replaces the old one;
+    removing it brings back the shipped template.
+    """
+
+    kind = models.CharField(_("kind"), max_length=60)  # a ReportKind.key
+    district = models.ForeignKey("roster.District", on_delete=models.CASCADE, related_name="+", verbose_name=_("district"))
+    school = models.ForeignKey(
+        "roster.School", on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("school")
+    )
+    file = models.FileField(_("file"), upload_to=word_template_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=200)  # as uploaded, to recognise it
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("uploaded by")
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("Word template")
+        verbose_name_plural = _("Word templates")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "school"], condition=models.Q(school__isnull=False),
+                                    name="word_template_one_per_school"),
+            models.UniqueConstraint(fields=["kind", "district"], condition=models.Q(school__isnull=True),
+                                    name="word_template_one_per_district"),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.original_name}"
+
+    @property
+    def kind_spec(self):
+        from tisheng.reports.registry import get_kind
+
+        return get_kind(self.kind)

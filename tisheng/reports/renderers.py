@@ -146,11 +146,12 @@ def _convert(value, chart):
 
 
 # --- Word ------------------------------------------------------------------------------------------------
-def render_docx(template_path: Path, context: dict) -> bytes:
+def render_docx(template_path, context: dict) -> bytes:
+    """``template_path``: a shipped template's Path, or a binary stream (an uploaded template)."""
     from docx.shared import Mm
     from docxtpl import DocxTemplate, InlineImage
 
-    template = DocxTemplate(str(template_path))
+    template = DocxTemplate(template_path if hasattr(template_path, "read") else str(template_path))
     filled = _convert(context, lambda c: InlineImage(template, io.BytesIO(chart_png(c)), width=Mm(c.width_mm)))
     template.render(filled, autoescape=True)  # autoescape: a name with "&" or "<" must not break the XML
     buffer = io.BytesIO()

@@ -1,5 +1,6 @@
 """Report pages: the index (kinds to request, own reports with live status), the request form of a kind,
-the status fragment htmx polls, the download, and running a failed report again.
+the status fragment htmx polls, the download, and running a failed report again; and the Word templates
+page, where a school (principal, academic office) or the bureau (administrator) puts its own .docx in force.
 
 A report outside the user's scope is a 404 (``get_for_user``); a kind the user's roles do not offer is a 403.
 """
@@ -17,9 +18,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tisheng.accounts.scope import get_for_user
 from tisheng.reports import actions
+from tisheng.reports.forms import WordTemplateForm
 from tisheng.reports.models import Report
-from tisheng.reports.queries import reports
-from tisheng.reports.registry import get_kind, kinds_for
+from tisheng.reports.queries import reports, template_places, word_templates
+from tisheng.reports.registry import all_kinds, get_kind, kinds_for
+from tisheng.roster.models import District
 
 CONTENT_TYPES = {
     Report.Format.DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -90,3 +93,92 @@ def run_again(request, pk):
     if not actions.run_again(report):
         messages.error(request, _("This report cannot be run again now; the list shows its current state."))
     return redirect("reports:index")
+
+
+# --- Word templates ------------------------------------------------------------------------------------
+DOCX = CONTENT_TYPES[Report.Format.DOCX]
+
+
+def _places(request) -> list:
+    places = template_places(request.user)
+    if not places:
+        raise PermissionDenied
+    return places
+
+
+def _place_key(place) -> str:
+    """A place in a URL: "d3" a district, "s12" a school."""
+    return f"{'d' if isinstance(place, District) else 's'}{place.pk}"
+
+
+def _place(places, key: str):
+    """The user's own place named by ``key``; any other is a 404."""
+    for place in places:
+        if _place_key(place) == key:
+            return place
+    raise Http404
+
+
+def _word_kind(kind: str):
+    spec = get_kind(kind)
+    if spec is None or spec.docx is None:
+        raise Http404
+    return spec
+
+
+@require_GET
+def word_templates_page(request):
+    places = _places(request)
+    in_force = {(t.kind, _place_key(t.school or t.district)): t for t in word_templates(request.user)}
+    word_kinds = [kind for kind in all_kinds() if kind.docx is not None]
+    sections = [
+        {"place": place, "key": _place_key(place),
+         "rows": [(kind, in_force.get((kind.key, _place_key(place)))) for kind in word_kinds]}
+        for place in places
+    ]
+    return render(request, "reports/word_templates.html", {"sections": sections})
+
+
+@require_GET
+def shipped_template(request, kind):
+    _places(request)
+    spec = _word_kind(kind)
+    response = FileResponse(spec.docx.open("rb"), content_type=DOCX)
+    name = f"{spec.file_title or spec.key}-系统模板.docx"
+    response["Content-Disposition"] = f"attachment; filename=\"{spec.docx.name}\"; filename*=UTF-8''{quote(name)}"
+    return response
+
+
+@require_GET
+def uploaded_template(request, pk):
+    template = get_for_user(request.user, word_templates(request.user), pk=pk)
+    try:
+        handle = template.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle, content_type=DOCX)
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"template-{template.pk}.docx\"; filename*=UTF-8''{quote(template.original_name)}"
+    )
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def upload_template(request, place, kind):
+    places = _places(request)
+    where = _place(places, place)
+    spec = _word_kind(kind)
+    form = WordTemplateForm(request.POST or None, request.FILES or None, kind=spec)
+    if request.method == "POST" and form.is_valid():
+        actions.upload_template(request.user, spec, where, form.cleaned_data["file"])
+        messages.success(request, _("The template is in force: the next Word reports use it."))
+        return redirect("reports:word_templates")
+    return render(request, "reports/word_template_upload.html", {"kind": spec, "place": where, "form": form})
+
+
+@require_POST
+def remove_template(request, pk):
+    template = get_for_user(request.user, word_templates(request.user), pk=pk)
+    actions.remove_template(request.user, template)
+    messages.success(request, _("The template was removed: Word reports use the shipped template again."))
+    return redirect("reports:word_templates")

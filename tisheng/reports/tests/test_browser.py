@@ -31,3 +31,21 @@ def test_a_principal_requests_a_report_and_downloads_it(page_for, live_server, s
     download = info.value
     assert download.suggested_filename.endswith("学校花名册概况-" + report.finished_at.astimezone().strftime("%Y%m%d") + ".pdf")
     assert download.path().read_bytes().startswith(b"%PDF")
+
+
+def test_a_principal_uploads_a_word_template_and_sees_why_a_bad_one_is_refused(page_for, live_server, settings,
+                                                                               tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    page = page_for("principal")
+    page.click("nav >> text=Word 模板")
+    page.wait_for_load_state("networkidle")
+    assert "学校花名册概况" in page.locator("main").inner_text() and "系统模板" in page.locator("main").inner_text()
+    screenshot(page, "reports_word_templates_zh")
+    page.locator("main a.btn-primary").first.click()
+    bad = tmp_path / "坏模板.docx"
+    bad.write_bytes(b"not a word file")
+    page.set_input_files("input[name=file]", str(bad))
+    page.click("main button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    assert "这不是 Word 文档" in page.locator("main").inner_text()
+    screenshot(page, "reports_word_template_refused_zh")

@@ -20,6 +20,7 @@ class AuditEvent(models.Model):
         PASSWORD_CHANGED = "password_changed", _("Password changed")
         TOKEN_ISSUED = "token_issued", _("API token issued")
         TOKEN_REVOKED = "token_revoked", _("API token revoked")
+        TEMPLATE_CHANGED = "template_changed", _("Report template changed")
 
     at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(

@@ -107,8 +107,6 @@ def nav_items(user, path: str = "") -> list[NavItem]:
         items.append(("imports", _("Import"), _url("imports:index")))
     if kinds_for(user):
         items.append(("reports", _("Reports"), _url("reports:index")))
-    if scope.admin_district_ids or scope.admin_school_ids:  # their own Word templates for the reports
-        items.append(("word_templates", _("Word templates"), _url("reports:word_templates")))
     if scope.admin_district_ids or scope.admin_school_ids:
         items.append(("accounts", _("Accounts"), _url("accounts:user_list")))
     if scope.has_role(*AUDIT_ROLES):

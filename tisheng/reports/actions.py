@@ -167,7 +167,7 @@ def upload_template(user, kind: ReportKind, place, upload) -> WordTemplate:
         template = WordTemplate(kind=kind.key, district=district, school=school, uploaded_by=user,
                                 original_name=upload.name[:200])
         template.file.save(upload.name, upload, save=True)
-        record(user, AuditEvent.Action.IMPORT, f"上传 Word 模板 {kind.file_title or kind.key} {place.name}"
+        record(user, AuditEvent.Action.TEMPLATE_CHANGED, f"上传 Word 模板 {kind.file_title or kind.key} {place.name}"
                f"（{template.original_name}）", school=school, word_template=template.pk, kind=kind.key,
                district=district.pk, replaced=bool(previous))
         if old_file:  # only once the new one is in force
@@ -181,7 +181,7 @@ def remove_template(user, template: WordTemplate) -> None:
     place = template.school or template.district
     with transaction.atomic():
         name = template.file.name
-        record(user, AuditEvent.Action.IMPORT,
+        record(user, AuditEvent.Action.TEMPLATE_CHANGED,
                f"删除 Word 模板 {kind.file_title if kind else template.kind} {place.name}"
                f"（{template.original_name}），恢复系统模板", school=template.school, word_template=template.pk,
                kind=template.kind, district=template.district_id, removed=True)

@@ -38,7 +38,8 @@ def index(request):
     if not kinds and not mine.exists():
         raise PermissionDenied
     page = Paginator(mine, settings.TISHENG["PAGE_SIZE"]).get_page(request.GET.get("page"))
-    return render(request, "reports/index.html", {"kinds": kinds, "page": page})
+    return render(request, "reports/index.html",
+                  {"kinds": kinds, "page": page, "manages_templates": bool(template_places(request.user))})
 
 
 @require_http_methods(["GET", "POST"])

@@ -37,7 +37,8 @@ def test_a_principal_uploads_a_word_template_and_sees_why_a_bad_one_is_refused(p
                                                                                tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     page = page_for("principal")
-    page.click("nav >> text=Word 模板")
+    page.click("nav >> text=报告")
+    page.click("main >> text=Word 模板")
     page.wait_for_load_state("networkidle")
     assert "学校花名册概况" in page.locator("main").inner_text() and "系统模板" in page.locator("main").inner_text()
     screenshot(page, "reports_word_templates_zh")

@@ -61,7 +61,8 @@ def test_an_uploaded_template_is_used_for_the_schools_next_word_report(world, cl
         OVERVIEW, main, main.district, "我校模板.docx")
     assert template.uploaded_by == world.logins["principal"]
     event = AuditEvent.objects.get(detail__word_template=template.pk)
-    assert event.school == main and "上传 Word 模板" in event.summary
+    assert event.action == AuditEvent.Action.TEMPLATE_CHANGED and event.school == main
+    assert "上传 Word 模板" in event.summary
     assert f"{MARK}：{main.name}" in word_report_text(client, world, "principal", main)
     page = client.get(reverse("reports:word_templates")).content.decode()
     assert "我校模板.docx" in page

@@ -11,7 +11,7 @@ What it does:
 2. Signs every actor in by writing Django sessions directly (a login is an Argon2 hash; it is not what this
    measures) and sets a CSRF cookie for each.
 3. Starts gunicorn (``gthread``, ``--workers`` × ``--threads``) and one ``manage.py db_worker`` on loopback,
-   with ``TISHENG_DEBUG=0``.
+   with ``TISHENG_DEBUG=0``, and warms them up with read-only pages (not counted).
 4. Plays the hour compressed into ``--minutes``: scenarios start at an even rate, each as fast as the server
    answers, at most ``--concurrency`` at a time, on keep-alive connections of a small asyncio HTTP/1.1
    client (standard library only):
@@ -402,6 +402,19 @@ class Load:
             self.result.errors.append(f"conflict pair on plan {plan}: {outcome}")
         self.result.pairs.append(outcome)
 
+    async def warm_up(self, rounds: int) -> None:
+        """Read-only pages, ``rounds`` at a time, so that every server process has imported and compiled what it
+        serves before the clock starts (a server in service is warm); nothing here is counted or stored."""
+        connections = [Connection(self.port) for _ in range(rounds)]
+        day, week = self.day.isoformat(), self.week.isoformat()
+        pages = [(f"/homework/today/?day={day}", p["user"]) for p in self.actors.parents[:rounds * 4]]
+        pages += [(f"/homework/plans/?week={week}", t["user"]) for t in self.actors.teachers[:rounds * 2]]
+        for start in range(0, len(pages), rounds):
+            await asyncio.gather(*(c.request("GET", path, self.cookies(user))
+                                   for c, (path, user) in zip(connections, pages[start:start + rounds], strict=False)))
+        for c in connections:
+            c.close()
+
     async def run(self, scenarios: list, seconds: float, concurrency: int, max_seconds: float) -> float:
         for _ in range(concurrency + 4):
             self.pool.put_nowait(Connection(self.port))
@@ -565,6 +578,7 @@ def main() -> int:
                 time.sleep(0.5)
         result = Result()
         load = Load(args.port, actors, week, today, result)
+        asyncio.run(load.warm_up(args.workers * args.threads))
         app_before = cpu_seconds(server_pids(processes))
         elapsed = asyncio.run(load.run(scenarios, args.minutes * 60 * args.scale, args.concurrency, args.max_seconds))
         # the database backends of the server's connections (persistent, CONN_MAX_AGE) lived through the run

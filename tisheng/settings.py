@@ -66,6 +66,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "tisheng.memo.RequestMemoMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "tisheng.accounts.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",

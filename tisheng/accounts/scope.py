@@ -59,6 +59,9 @@ class Scope:
     # academic office their school (with its branch schools).
     admin_district_ids: frozenset[int] = frozenset()
     admin_school_ids: frozenset[int] = frozenset()
+    # The role assignments read to build this scope, with their district, school and subject (the menu's role
+    # lines name them); not part of what the scope is.
+    assignments: tuple[RoleAssignment, ...] = field(default=(), compare=False, repr=False)
 
     @classmethod
     def of(cls, user) -> "Scope":
@@ -77,7 +80,10 @@ class Scope:
         term = Term.current()
         roles, districts, schools, grades, subject_grades = set(), set(), set(), set(), set()
         admin_districts, admin_schools = set(), set()
-        for ra in RoleAssignment.objects.valid_in(term).filter(user=user):
+        assignments = tuple(
+            RoleAssignment.objects.valid_in(term).filter(user=user).select_related("district", "school", "subject")
+        )
+        for ra in assignments:
             roles.add(ra.role)
             if ra.role in DISTRICT_ROLES:
                 districts.add(ra.district_id)
@@ -133,6 +139,7 @@ class Scope:
             member_school_ids=frozenset(member_schools),
             admin_district_ids=frozenset(admin_districts),
             admin_school_ids=frozenset(admin_schools),
+            assignments=assignments,
         )
 
     # --- what the interface asks -----------------------------------------------------------------

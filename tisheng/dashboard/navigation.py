@@ -5,18 +5,18 @@ Only navigation: the pages behind the links check the scope themselves (``visibl
 
 from dataclasses import dataclass
 
-from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from tisheng.accounts.models import DISTRICT_ROLES, SCHOOL_ROLES, Role, RoleAssignment
+from tisheng.accounts.models import DISTRICT_ROLES, SCHOOL_ROLES, Role
 from tisheng.accounts.scope import Scope, visible
 from tisheng.assessments.queries import sees_exams
 from tisheng.health.models import FitnessTest, VisionScreening
 from tisheng.imports.queries import may_see_ledger
 from tisheng.reports.registry import kinds_for
-from tisheng.roster.models import HeadTeacher, SchoolClass, Student, TeachingAssignment, grade_name
+from tisheng.roster.models import HeadTeacher, SchoolClass, TeachingAssignment, grade_name
+from tisheng.roster.queries import own_children
 
 # Roles that may take data out of the roster pages and see the staff menus; a parent has neither.
 STAFF_ROLES = frozenset(Role) - {Role.PARENT}
@@ -96,7 +96,7 @@ def nav_items(user, path: str = "") -> list[NavItem]:
         items.append(("value_added", _("Value-added"), _url("evaluation:index")))  # 增值评价 (issue 6)
     from tisheng.evaluation.parent import parent_growth_child  # imports this module's subject_label
 
-    if scope.child_ids and (child := parent_growth_child(scope)) is not None:  # only where the rules allow it
+    if scope.child_ids and (child := parent_growth_child(user)) is not None:  # only where the rules allow it
         items.append(("growth", _("Growth"), _url("evaluation:child", child)))
     # fitness tests by the 2014 standard (R-MON-4), vision screenings (R-MON-5); the dashboards are linked there
     if scope.child_ids or visible(user, FitnessTest).exists() or visible(user, VisionScreening).exists():
@@ -128,12 +128,7 @@ def role_lines(user) -> list[str]:
         return cached
     lines: list[tuple[int, str]] = []
     order = {role: i for i, role in enumerate(Role)}
-    assignments = (
-        RoleAssignment.objects.filter(user_id=scope.user_id)
-        .filter(Q(term__isnull=True) | Q(term_id=scope.term_id))
-        .select_related("district", "school", "subject")
-    )
-    for ra in assignments:
+    for ra in scope.assignments:
         label = Role(ra.role).label
         if ra.role in DISTRICT_ROLES:
             where = ra.district.name
@@ -166,7 +161,7 @@ def role_lines(user) -> list[str]:
             names = list_sep().join(c.name for c in taught[:3]) + ("…" if len(taught) > 3 else "")
             lines.append((order[Role.TEACHER], f"{taught[0].school.name} · {Role.TEACHER.label} {names}"))
     if scope.child_ids:
-        names = list_sep().join(Student.objects.filter(id__in=scope.child_ids).order_by("student_no").values_list("name", flat=True))
+        names = list_sep().join(child.name for child in own_children(user))
         lines.append((order[Role.PARENT], f"{Role.PARENT.label} · {names}"))
     result = [line for _i, line in sorted(lines, key=lambda pair: pair[0])]
     user._tisheng_role_lines = result

@@ -10,7 +10,8 @@ from tisheng.accounts.scope import visible
 from tisheng.assessments.models import Assessment
 from tisheng.dashboard.navigation import subject_label
 from tisheng.evaluation.models import StudentGrowth
-from tisheng.roster.models import Student, Subject
+from tisheng.roster.models import Subject
+from tisheng.roster.queries import own_children
 from tisheng.rulesets.services import rule_value
 
 SHOWN_ASSESSMENTS = 3
@@ -21,10 +22,9 @@ def allowed(student) -> bool:
     return bool(rule_value("exam.value_added.parents.sgp", school=student.school, on=timezone.localdate()))
 
 
-def parent_growth_child(scope) -> int | None:
+def parent_growth_child(user) -> int | None:
     """The first of a parent's children whose school lets parents see growth percentiles (the menu's link)."""
-    for student in Student.objects.filter(id__in=scope.child_ids).select_related("school__district").order_by(
-            "student_no"):
+    for student in own_children(user):
         if allowed(student):
             return student.pk
     return None

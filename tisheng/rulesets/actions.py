@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from tisheng.accounts.scope import Scope
+from tisheng.memo import forget
 from tisheng.rulesets.models import RuleOverride
 
 
@@ -25,6 +26,7 @@ def add_override(user, *, key, value, school=None, grades=(), effective_from: da
     override.created_by = user
     override.full_clean()
     override.save()
+    forget()  # the rest of this request reads the rules with the new override
     return override
 
 
@@ -39,7 +41,8 @@ def end_override(user, override: RuleOverride, on: date) -> RuleOverride:
         raise PermissionDenied
     if on <= override.effective_from:
         override.delete()  # it never took effect; simple-history still keeps the record of it
-        return override
-    override.effective_to = on
-    override.save(update_fields=["effective_to"])
+    else:
+        override.effective_to = on
+        override.save(update_fields=["effective_to"])
+    forget()
     return override

@@ -3,7 +3,10 @@
 from datetime import date
 from typing import Any
 
+from django.db.models import Q
+
 from tisheng.core.rules import Resolved, RuleSet
+from tisheng.memo import memoised
 from tisheng.roster.models import District, School
 from tisheng.rulesets.models import RuleOverride
 
@@ -19,17 +22,22 @@ def scope_chain(*, school: School | None = None, district: District | None = Non
 
 
 def ruleset_for(*, school: School | None = None, district: District | None = None) -> RuleSet:
-    """The rule set with the overrides of this school and its district (other overrides are not read)."""
-    if school is not None:
-        district = school.district
-    overrides = RuleOverride.objects.select_related("school", "district")
-    if district is None:
-        overrides = overrides.none()
-    else:
-        overrides = overrides.filter(district=district) | overrides.filter(school__district=district)
-        if school is not None:
-            overrides = overrides.filter(school__isnull=True) | overrides.filter(school=school)
-    return RuleSet.load([o.as_core() for o in overrides])
+    """The rule set with the overrides of this school and its district (other overrides are not read).
+
+    Read once per request (``tisheng.memo``): a page asks many rule questions of the same school.
+    """
+    district_id = school.district_id if school is not None else (district.pk if district is not None else None)
+    school_id = school.pk if school is not None else None
+    return memoised(("ruleset", district_id, school_id), lambda: _load(district_id, school_id))
+
+
+def _load(district_id: int | None, school_id: int | None) -> RuleSet:
+    if district_id is None:
+        return RuleSet.load()
+    wanted = Q(district_id=district_id) | Q(school__district_id=district_id)
+    if school_id is not None:
+        wanted &= Q(school__isnull=True) | Q(school_id=school_id)
+    return RuleSet.load([o.as_core() for o in RuleOverride.objects.filter(wanted).select_related("school", "district")])
 
 
 def resolve(

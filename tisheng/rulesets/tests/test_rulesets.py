@@ -143,3 +143,41 @@ def test_bad_value_is_reported_in_chinese_and_nothing_written(world, schools, cl
 
 def test_parent_may_not_see_rules(world, client_for):
     assert client_for(Role.PARENT).get(reverse("rulesets:rule_list")).status_code == 403
+
+
+# --- read once per request (tisheng.memo) ---------------------------------------------------------------
+def _in_request(fn):
+    """Runs ``fn`` as the request memo middleware runs a view."""
+    from tisheng.memo import RequestMemoMiddleware
+
+    return RequestMemoMiddleware(lambda request: fn())(None)
+
+
+def test_rules_are_read_once_per_request(world, schools, django_assert_num_queries):
+    junior = School.objects.select_related("district").get(pk=schools[0].pk)  # only the rules are left to read
+
+    def view():
+        with django_assert_num_queries(1):
+            values = [rule_value(KEY, school=junior, grade=g, on=date(2026, 10, 1)) for g in (7, 8, 9)]
+        return values
+
+    assert _in_request(view) == [90, 90, 90]
+    # outside a request nothing is kept: a background task sees every change at once
+    RuleOverride.objects.create(key=KEY, value=70, school=junior, effective_from=date(2025, 9, 1), note="校规")
+    assert rule_value(KEY, school=junior, grade=8, on=date(2026, 10, 1)) == 70
+    assert _in_request(lambda: rule_value(KEY, school=junior, grade=8, on=date(2026, 10, 1))) == 70
+
+
+def test_a_change_in_the_request_is_seen_by_the_rest_of_it(world, schools):
+    junior, _ = schools
+    principal = world.logins[Role.PRINCIPAL]
+
+    def view():
+        before = rule_value(KEY, school=junior, grade=8, on=date(2026, 10, 1))
+        o = actions.add_override(principal, key=KEY, value=70, school=junior, effective_from=date(2026, 9, 1), note="校规")
+        added = rule_value(KEY, school=junior, grade=8, on=date(2026, 10, 1))
+        actions.end_override(principal, o, date(2026, 9, 15))
+        ended = rule_value(KEY, school=junior, grade=8, on=date(2026, 10, 1))
+        return before, added, ended
+
+    assert _in_request(view) == (90, 70, 90)

@@ -101,6 +101,10 @@ TEMPLATES = [
     },
 ]
 
+# Form widgets rendered by Jinja2 (Django's own widget templates, same markup): a week's plan form has about
+# seventy widgets, and Django's template engine took a third of the page's time rendering them.
+FORM_RENDERER = "django.forms.renderers.Jinja2"
+
 # --- database: SQLite embedded default, PostgreSQL in production -----------------------------------
 _sqlite_default = f"sqlite:///{VAR_DIR / 'tisheng.sqlite3'}"
 DATABASES = {"default": dj_database_url.parse(os.environ.get("DATABASE_URL", _sqlite_default), conn_max_age=60)}

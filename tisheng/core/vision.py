@@ -135,3 +135,27 @@ def trend(frame: pl.DataFrame, decrease_target_pp: float, by: Sequence[str] = ()
         # a tolerance for the float error of e.g. 0.40 − 0.39 against a target of exactly 1 point
         target_met=-change >= decrease_target_pp - 1e-9,
     )
+
+
+def cohort_change(
+    frame: pl.DataFrame, by: Sequence[str], decrease_target_pp: float, *, year: str = "year", pupil: str = "student_id",
+) -> pl.DataFrame:
+    """``rates`` of the latest year per group of ``by`` (a class, whose grade and name change every year), with the
+    change against the same pupils' rate the year before, whatever class they were in then.
+
+    Adds ``before_screened`` and ``before_rate`` (the group's pupils screened the year before), ``change_pp`` (this
+    year's rate − theirs then, percentage points, rounded to 0.1) and ``target_met`` (as in ``trend``); the last
+    three null for a group none of whose pupils was screened the year before.
+    """
+    latest = frame[year].max()
+    now = frame.filter(pl.col(year) == latest)
+    groups = now.select(pupil, *by).unique(pupil, keep="last", maintain_order=True)
+    before = frame.filter(pl.col(year) == latest - 1).drop(*by).join(groups, on=pupil)
+    then = rates(before, by).select(*by, before_screened="screened", before_rate="rate", _before="share")
+    change = (pl.col("share") - pl.col("_before")) * 100
+    return (
+        rates(now, by).join(then, on=list(by), how="left", nulls_equal=True)
+        .with_columns(change_pp=change.round(1), target_met=-change >= decrease_target_pp - 1e-9)
+        .drop("_before").sort(list(by))
+    )
+

@@ -28,7 +28,8 @@ def _rows(frame):
 def myopia_view(qs, *, school=None, district=None, group_by: str = "school") -> dict | None:
     """Rates of the records ``qs``: the latest year's figure with its change against last year and the yearly
     target, the trend over the years (overall and by sex), the latest year by grade (with last year's rate
-    of the same grade and the 2030 target of its stage) and by ``group_by`` ("school" or "class").
+    of the same grade and the 2030 target of its stage) and by ``group_by`` ("school" or "class"), each group
+    with its change against last year (a class: against the same pupils' rate last year, ``cohort_change``).
     None when there is no record."""
     frame = vision_frame(qs)
     if frame.is_empty():
@@ -44,7 +45,10 @@ def myopia_view(qs, *, school=None, district=None, group_by: str = "school") -> 
         row["target_2030"] = rule_value(STAGE_TARGET_RULE, grade=row["grade"], **where)
         by_grade.append(row)
     key = "class" if group_by == "class" else "school"
-    groups = vision.rates(frame.filter(year=latest_year), [key] if key == "school" else ["grade", "class_number", "class"])
+    if key == "school":
+        groups = vision.trend(frame, decrease, by=["school"]).filter(year=latest_year)
+    else:  # a class has other pupils' figures last year under its name: compare with its own pupils then
+        groups = vision.cohort_change(frame, ["grade", "class_number", "class"], decrease)
     return {
         "year": latest_year, "latest": latest, "decrease_target": decrease,
         "basis_label": BASIS_LABELS[latest["basis"]],

@@ -190,7 +190,8 @@ def fitness_by_year(qs) -> list[tuple[int, Summary]]:
 
 # --- vision ---------------------------------------------------------------------------------------------------
 VISION_SCHEMA = {"year": pl.Int64, "school": pl.String, "grade": pl.Int64, "class_number": pl.Int64, "class": pl.String,
-                 "sex": pl.String, "myopia": pl.Boolean, "poor_vision": pl.Boolean, "basis": pl.String}
+                 "student_id": pl.Int64, "sex": pl.String, "myopia": pl.Boolean, "poor_vision": pl.Boolean,
+                 "basis": pl.String}
 
 
 def vision_records(user, screening=None):
@@ -203,7 +204,7 @@ def vision_frame(qs) -> pl.DataFrame:
     rows = [(year, school, grade, number, class_name(grade, number) if number else "", *rest)
             for year, school, grade, number, *rest in qs.values_list(
                 "screening__term__academic_year__start_year", "screening__school__name", "grade",
-                "school_class__number", "sex", "myopia", "poor_vision", "basis")]
+                "school_class__number", "student_id", "sex", "myopia", "poor_vision", "basis")]
     return pl.DataFrame(rows, schema=VISION_SCHEMA, orient="row")
 
 

@@ -86,7 +86,7 @@ def myopia_section(user, school, school_class) -> dict | None:
         "grades": [(f"{g['grade']}年级", str(g["screened"]), _pct(g["rate"]), _pct(g["rate_m"]), _pct(g["rate_f"]),
                     _change(g), f"{g['target_2030']}%") for g in data["by_grade"]],
         "classes": [(c["name"], str(c["screened"]), _pct(c["rate"]), _pct(c["rate_m"]), _pct(c["rate_f"]),
-                     _pct(c["poor_rate"])) for c in data["groups"]] if school_class is None else [],
+                     _pct(c["poor_rate"]), _change(c)) for c in data["groups"]] if school_class is None else [],
         "chart": Chart(title=f"{year}各年级男女生近视率", categories=[f"{g['grade']}年级" for g in data["by_grade"]],
                        series=[("男生", [g["rate_m"] for g in data["by_grade"]]),
                                ("女生", [g["rate_f"] for g in data["by_grade"]])], value_label="%"),

@@ -75,3 +75,29 @@ def test_the_trend_compares_each_year_with_the_last_against_the_target():
     assert whole["rate"].to_list() == [25.0, 33.3, 37.6]
     assert whole["change_pp"].to_list() == [None, pytest.approx(8.3), pytest.approx(4.3)]
     assert whole["target_met"].to_list() == [None, False, False]
+
+
+def test_a_class_is_compared_with_its_own_pupils_last_year():
+    def pupil(student, year, cls, myopic):
+        return {"student_id": student, "year": year, "class": cls, "sex": "M", "myopia": myopic, "poor_vision": myopic,
+                "basis": "refraction"}
+
+    frame = pl.DataFrame([
+        # last year pupils 1–4 were in 六年级1班 and 5–6 in 六年级2班: 1 of 4 and 1 of 2 myopic
+        pupil(1, 2025, "六1", True), pupil(2, 2025, "六1", False), pupil(3, 2025, "六1", False),
+        pupil(4, 2025, "六1", False), pupil(5, 2025, "六2", True), pupil(6, 2025, "六2", False),
+        # this year 七年级1班 has pupils 1, 2 and 5 (two myopic) and a newcomer 7 (not screened last year)
+        pupil(1, 2026, "七1", True), pupil(2, 2026, "七1", True), pupil(5, 2026, "七1", True), pupil(7, 2026, "七1", False),
+        # 七年级2班: pupils 3 and 4, both still not myopic; 七年级3班: only newcomers
+        pupil(3, 2026, "七2", False), pupil(4, 2026, "七2", False), pupil(8, 2026, "七3", True),
+    ])
+    out = {r["class"]: r for r in vision.cohort_change(frame, ["class"], 1.0).to_dicts()}
+    # 七1 now 3 of 4 = 75 %; its pupils screened last year (1, 2, 5) were 2 of 3 = 66.7 % → +8.3 points, target missed
+    assert (out["七1"]["rate"], out["七1"]["before_screened"], out["七1"]["before_rate"]) == (75.0, 3, 66.7)
+    assert (out["七1"]["change_pp"], out["七1"]["target_met"]) == (8.3, False)
+    # 七2: 0 of 2, and 0 of 2 last year → no change, a fall of 1 point not reached
+    assert (out["七2"]["change_pp"], out["七2"]["target_met"]) == (0.0, False)
+    # 七3: nobody to compare with
+    assert (out["七3"]["before_screened"], out["七3"]["change_pp"], out["七3"]["target_met"]) == (None, None, None)
+    assert list(out) == ["七1", "七2", "七3"]
+

@@ -55,8 +55,8 @@ def fitness_report():
           [22, 20, 20, 20, 20, 30, 28], "r in myopia.grades", [f"{{{{ r[{i}] }}}}" for i in range(7)])
     picture(d, "myopia.chart")
     d.add_paragraph("{%p if myopia.classes %}")
-    table(d, ["班级", "筛查人数", "近视率", "男生", "女生", "视力不良率"], [40, 24, 24, 24, 24, 24],
-          "r in myopia.classes", [f"{{{{ r[{i}] }}}}" for i in range(6)])
+    table(d, ["班级", "筛查人数", "近视率", "男生", "女生", "视力不良率", "比本班学生上一学年（百分点）"],
+          [30, 20, 20, 20, 20, 22, 32], "r in myopia.classes", [f"{{{{ r[{i}] }}}}" for i in range(7)])
     d.add_paragraph("{%p endif %}")
     d.add_paragraph("判定标准：国家卫生健康委《儿童青少年近视防控适宜技术指南》（2019）。筛查不是诊断。")
     d.add_paragraph("{%p else %}")

@@ -112,6 +112,24 @@ def test_the_vision_dashboard_shows_rates_change_and_targets(world, client_for, 
     assert 'data-chart="health"' in text
 
 
+def test_each_class_is_compared_with_its_own_pupils_last_year(world, client_for, demo):
+    """A class's pupils were in another class (one grade lower) last year: its change is against their rate then."""
+    this_year = VisionRecord.objects.filter(screening__school=demo, screening__term=world.term, grade=8)
+    school_class = this_year.first().school_class
+    pupils = this_year.filter(school_class=school_class).values("student_id")
+    then = VisionRecord.objects.filter(student_id__in=pupils).exclude(screening__term=world.term)
+    assert then.exists() and not then.filter(school_class=school_class).exists()
+    now = this_year.filter(school_class=school_class)
+    change = round(100 * (now.filter(myopia=True).count() / now.count()
+                          - then.filter(myopia=True).count() / then.count()), 1)
+    with translation.override("zh-hans"):
+        text = client_for("principal").get(reverse("health:vision")).content.decode()
+    row = text[text.index(f"<td>{school_class.name}</td>"):]
+    row = row[:row.index("</tr>")]
+    assert f"{change:+.1f}" in row and f"{then.count()} 名学生，{hand_rate(then)}%" in row
+    assert "比本班学生上一学年（百分点）" in text
+
+
 def test_the_yearly_target_follows_a_local_override(world, client_for, demo):
     RuleOverride.objects.create(key="shandong_baseline.r06.myopia_rate.decrease_vs_previous_year_pp.min", value=2.5,
                                 district=world.district, effective_from=world.term.start_date)

@@ -113,8 +113,9 @@ def _next_ids(model, n: int) -> list[int]:
     table = model._meta.db_table
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                           [table, model._meta.pk.column, n])
+            # The sequence is looked up once: pg_get_serial_sequence per row costs more than nextval itself.
+            cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [table, model._meta.pk.column])
+            cursor.execute("SELECT nextval(%s::regclass) FROM generate_series(1, %s)", [cursor.fetchone()[0], n])
             return [row[0] for row in cursor.fetchall()]
         if connection.vendor == "sqlite":
             # AUTOINCREMENT never reuses an id, even a deleted one: start after the sequence as well.

@@ -42,9 +42,10 @@ def in_chunks(queryset, field: str, values: Iterable, size: int = CHUNK):
         yield from queryset.filter(**{f"{field}__in": part})
 
 
-def fetch(model, columns: dict[str, pl.DataType], key: str, values: Iterable, **equal) -> pl.DataFrame:
+def fetch(model, columns: dict[str, pl.DataType], key: str, values: Iterable | pl.Series, **equal) -> pl.DataFrame:
     """``SELECT columns FROM model WHERE key IN values [AND field = value …]`` as a frame (``None``: IS NULL).
-    Columns are named by attname (``school_id``); ``key`` is one of them.
+    Columns are named by attname (``school_id``); ``key`` is one of them. ``values`` may be a Series (no Python
+    object per value until a chunk of them is sent).
 
     Plain SQL in chunks: Django spends seconds preparing an IN lookup of 100,000 values. When the values are
     many for the table (a third of its ids or more), one pass over the table, filtered here, is faster.
@@ -56,23 +57,24 @@ def fetch(model, columns: dict[str, pl.DataType], key: str, values: Iterable, **
     for name, value in equal.items():
         where.append(f"{column[name]} IS NULL" if value is None else f"{column[name]} = %s")
         params += [] if value is None else [value]
-    values = list(dict.fromkeys(v for v in values if v is not None))
+    values = pl.Series(values if isinstance(values, pl.Series) else list(values), dtype=columns[key])
+    values = values.drop_nulls().unique(maintain_order=True)
     select = f"SELECT {', '.join(column[c] for c in columns)} FROM {table}"
     rows = []
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT MAX({q(model._meta.pk.column)}) FROM {table}")
-        whole = bool(values) and len(values) * 3 > (cursor.fetchone()[0] or 0)
+        whole = len(values) > 0 and len(values) * 3 > (cursor.fetchone()[0] or 0)
         if whole:
             cursor.execute(select + (f" WHERE {' AND '.join(where)}" if where else ""), params)
             rows = cursor.fetchall()
         else:
-            for part in chunks(values):
+            for part in chunks(values.to_list()):
                 conditions = [f"{column[key]} IN ({', '.join(['%s'] * len(part))})", *where]
                 cursor.execute(f"{select} WHERE {' AND '.join(conditions)}", [*part, *params])
                 rows += cursor.fetchall()
     frame = pl.DataFrame(rows, schema=columns, orient="row", strict=False)
     if whole:
-        frame = frame.filter(pl.col(key).is_in(pl.Series(values, dtype=columns[key]).implode()))
+        frame = frame.filter(pl.col(key).is_in(values.implode()))
     return frame
 
 

@@ -16,6 +16,7 @@ the ``Writer`` how many objects that is (the progress bar's total), and then wri
 
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from itertools import chain
 from datetime import date
 
 import polars as pl
@@ -135,17 +136,30 @@ def _write(cursor, table: str, columns: list[str], frame: pl.DataFrame) -> None:
     """Writes the frame's rows (columns in ``columns``' order; ``table`` and ``columns`` are quoted names).
 
     PostgreSQL: COPY of the frame as CSV written by Polars, no Python object per value (an unquoted empty
-    field is NULL, ``""`` an empty string). SQLite: ``executemany`` (a loop in C) over tuples that ``zip``
-    builds from whole columns, several times cheaper than ``DataFrame.rows()`` or a tuple per row in Python.
+    field is NULL, ``""`` an empty string). SQLite: ``INSERT … VALUES (…), (…), …`` of as many rows as its
+    limit on parameters allows, run by ``executemany`` (a loop in C) over the values ``zip`` lays out from
+    whole columns. One row per statement spent most of its time per statement rather than per value (100,000
+    persons: 0.9 s, now 0.3 s).
     """
     if connection.vendor == "postgresql":
         with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv)") as copy:
             copy.write(frame.write_csv(include_header=False, null_value=""))
-    else:
-        cursor.executemany(
-            f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})",
-            zip(*(series.to_list() for series in frame.get_columns()), strict=True),
-        )
+        return
+    width = len(columns)
+    values = list(chain.from_iterable(zip(*(series.to_list() for series in frame.get_columns()), strict=True)))
+    step = connection.features.max_query_params // width * width  # values per full statement
+    row = f"({', '.join(['?'] * width)})"
+
+    def insert(rows: int) -> str:
+        return f"INSERT INTO {table} ({', '.join(columns)}) VALUES {', '.join([row] * rows)}"
+
+    # Straight to the sqlite3 connection, with its own "?" placeholders: Django's cursor rewrites "%s" with a
+    # regular expression, which for 30,000 placeholders costs more than the insert.
+    sqlite = connection.connection
+    full = len(values) // step * step
+    sqlite.executemany(insert(step // width), (values[start:start + step] for start in range(0, full, step)))
+    if full < len(values):
+        sqlite.execute(insert((len(values) - full) // width), values[full:])
 
 
 class Writer:

@@ -23,7 +23,8 @@ def no_repeated_rows(frame: pl.DataFrame, ctx: ImportContext) -> pl.DataFrame:
     marked = frame.with_columns((~pl.struct(values).is_first_distinct()).alias("_repeat"))
     if marked["_repeat"].any():  # which earlier row each repeats: only worked out when there are repeats
         first = _row_ref(pl.col("_row"), pl.col("_sheet")).first().over(values).alias("_first")
-        for row, sheet, other in marked.with_columns(first).filter("_repeat").select("_row", "_sheet", "_first").iter_rows():
+        repeats = marked.with_columns(first).filter("_repeat").select("_row", "_sheet", "_first")
+        for row, sheet, other in repeats.iter_rows():
             ctx.error("duplicate_row", row=row, sheet=sheet, other_row=other)
     return marked
 

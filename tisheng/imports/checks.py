@@ -20,13 +20,13 @@ def no_repeated_rows(frame: pl.DataFrame, ctx: ImportContext) -> pl.DataFrame:
     """A row that repeats an earlier one exactly (copied twice) is named as such, once. Adds ``_repeat``,
     which ``unique`` then leaves alone."""
     values = _comparable(frame)
-    marked = frame.with_columns(
-        _row_ref(pl.col("_row"), pl.col("_sheet")).first().over(values).alias("_first_ref"),
-        (pl.int_range(pl.len()).over(values) > 0).alias("_repeat"),
-    )
-    for row, sheet, first in marked.filter("_repeat").select("_row", "_sheet", "_first_ref").iter_rows():
-        ctx.error("duplicate_row", row=row, sheet=sheet, other_row=first)
-    return marked.drop("_first_ref")
+    marked = frame.with_columns((~pl.struct(values).is_first_distinct()).alias("_repeat"))
+    if marked["_repeat"].any():  # which earlier row each repeats: only worked out when there are repeats
+        first = _row_ref(pl.col("_row"), pl.col("_sheet")).first().over(values).alias("_first")
+        repeats = marked.with_columns(first).filter("_repeat").select("_row", "_sheet", "_first")
+        for row, sheet, other in repeats.iter_rows():
+            ctx.error("duplicate_row", row=row, sheet=sheet, other_row=other)
+    return marked
 
 
 def unique(field_name: str, by: str | None = None, shown: pl.Expr | None = None) -> Step:
@@ -36,12 +36,10 @@ def unique(field_name: str, by: str | None = None, shown: pl.Expr | None = None)
     def step(frame: pl.DataFrame, ctx: ImportContext) -> pl.DataFrame:
         key = pl.col(by or field_name)
         repeat = pl.col("_repeat") if "_repeat" in frame.columns else pl.lit(False)
-        marked = frame.with_columns(
-            _row_ref(pl.col("_row"), pl.col("_sheet")).first().over(key).alias("_first_ref"),
-            pl.int_range(pl.len()).over(key).alias("_occurrence"),
-        )
-        ctx.flag(marked, key.is_not_null() & (pl.col("_occurrence") > 0) & ~repeat, "duplicate_key",
-                 field_name, value=shown, other_row=pl.col("_first_ref"))
+        again = key.is_not_null() & ~key.is_first_distinct() & ~repeat
+        if frame.select(again.any()).item():  # the earlier row is looked up only when there is one
+            marked = frame.with_columns(_row_ref(pl.col("_row"), pl.col("_sheet")).first().over(key).alias("_first"))
+            ctx.flag(marked, again, "duplicate_key", field_name, value=shown, other_row=pl.col("_first"))
         return frame
 
     return step

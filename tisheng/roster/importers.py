@@ -103,8 +103,9 @@ def _student_key(no: pl.Expr) -> pl.Expr:
 
 def match_students(frame: pl.DataFrame, ctx: ImportContext) -> pl.DataFrame:
     """``student_id`` of the student already registered under each 学籍号, if any, within the uploader's scope."""
-    numbers = frame["student_no"].drop_nulls().unique().to_list()
-    forms = set(numbers) | {n[1:] for n in numbers if n.startswith("G")} | {f"G{n}" for n in numbers if len(n) == 18}
+    numbers = frame["student_no"].drop_nulls().unique()
+    forms = pl.concat([numbers, numbers.filter(numbers.str.starts_with("G")).str.slice(1),
+                       "G" + numbers.filter(numbers.str.len_chars() == 18)])
     existing = (
         fetch(Student, {"student_no": pl.String, "id": pl.Int64, "school_id": pl.Int64}, "student_no", forms)
         .select(_student_key(pl.col("student_no")).alias("_key"), pl.col("id").alias("student_id"),
@@ -150,8 +151,7 @@ def commit_students(frame: pl.DataFrame, ctx: ImportContext) -> Counts:
         *[pl.col(f).fill_null(STUDENT_BLANKS[f]) if STUDENT_BLANKS.get(f) is not None else pl.col(f) for f in fields],
         pl.lit(True).alias("active"),
     )
-    old = fetch(Student, {"id": pl.Int64, **{f: STUDENT_TYPES[f] for f in compared}}, "id",
-                rows["student_id"].drop_nulls().to_list())
+    old = fetch(Student, {"id": pl.Int64, **{f: STUDENT_TYPES[f] for f in compared}}, "id", rows["student_id"])
     rows = rows.join(old.rename({f: f"{f}_old" for f in compared}).rename({"id": "student_id"}), on="student_id",
                      how="left", maintain_order="left")
     known = pl.col("student_id").is_not_null()
@@ -223,7 +223,7 @@ def _plan_memberships(rows: pl.DataFrame, ctx: ImportContext, when) -> _Membersh
     current = fetch(
         ClassMembership,
         {"id": pl.Int64, "student_id": pl.Int64, "school_class_id": pl.Int64, "joined_on": pl.Date},
-        "student_id", rows["student_id"].drop_nulls().to_list(), term_id=ctx.term.pk, left_on=None,
+        "student_id", rows["student_id"], term_id=ctx.term.pk, left_on=None,
     ).unique("student_id", keep="first")
     plan = rows.select("_i", "student_id", "class_id").join(
         current.rename({"id": "membership_id"}), on="student_id", how="left", maintain_order="left"
@@ -280,9 +280,8 @@ def _plan_guardians(rows: pl.DataFrame, frame: pl.DataFrame, ctx: ImportContext)
         pl.col("guardian_phone") if has_phone else pl.lit(None, dtype=pl.String).alias("guardian_phone"),
     ).with_columns(rows["student_id"]).filter(pl.col("guardian_name").is_not_null())
     links = fetch(Guardianship, {"id": pl.Int64, "student_id": pl.Int64, "guardian_id": pl.Int64, "relation": pl.String},
-                  "student_id", wanted["student_id"].drop_nulls().to_list())
-    people = fetch(Person, {"id": pl.Int64, "name": pl.String, "phone": pl.String}, "id",
-                   links["guardian_id"].to_list())
+                  "student_id", wanted["student_id"])
+    people = fetch(Person, {"id": pl.Int64, "name": pl.String, "phone": pl.String}, "id", links["guardian_id"])
     links = links.join(people.rename({"id": "guardian_id"}), on="guardian_id").unique(
         ["student_id", "name"], keep="first")
     wanted = wanted.join(
@@ -296,11 +295,10 @@ def _plan_guardians(rows: pl.DataFrame, frame: pl.DataFrame, ctx: ImportContext)
         (matched & (pl.col("guardian_relation") != pl.col("relation_old"))).alias("_relation_changed"),
     )
     # A guardian not yet linked: a person with this name and phone who is a guardian in the uploader's schools.
-    phones = wanted.filter(~matched)["guardian_phone"].drop_nulls().to_list()
+    phones = wanted.filter(~matched)["guardian_phone"]
     candidates = fetch(Person, {"id": pl.Int64, "name": pl.String, "phone": pl.String}, "phone", phones)
-    their = fetch(Guardianship, {"guardian_id": pl.Int64, "student_id": pl.Int64}, "guardian_id",
-                  candidates["id"].to_list())
-    schools = fetch(Student, {"id": pl.Int64, "school_id": pl.Int64}, "id", their["student_id"].to_list())
+    their = fetch(Guardianship, {"guardian_id": pl.Int64, "student_id": pl.Int64}, "guardian_id", candidates["id"])
+    schools = fetch(Student, {"id": pl.Int64, "school_id": pl.Int64}, "id", their["student_id"])
     allowed = their.join(schools.rename({"id": "student_id"}), on="student_id").filter(
         pl.col("school_id").is_in([s.pk for s in ctx.schools]))["guardian_id"]
     known = candidates.filter(pl.col("id").is_in(allowed.implode())).unique(["name", "phone"], keep="first").select(

@@ -164,7 +164,7 @@ def sign_in(actors: Actors) -> None:
     rows = []
     for user in User.objects.filter(pk__in=ids):
         key = secrets.token_hex(16)
-        data = {"_auth_user_id": str(user.pk), "_auth_user_backend": "django.contrib.auth.backends.ModelBackend",
+        data = {"_auth_user_id": str(user.pk), "_auth_user_backend": "tisheng.accounts.backends.AccountBackend",
                 "_auth_user_hash": user.get_session_auth_hash()}
         rows.append(Session(session_key=key, session_data=store.encode(data), expire_date=expire))
         actors.sessions[user.pk] = key

@@ -127,6 +127,18 @@ def test_parent_sees_only_own_children(mini):
     assert students(mini.parent) == {"张一", "周七"}  # a second child, even in another district
 
 
+def test_a_teacher_who_is_also_a_parent_has_both_scopes(mini, django_assert_max_num_queries):
+    Guardianship = mini.s1.guardianships.model
+    Guardianship.objects.create(student=mini.sx, guardian=mini.t_plain.person, relation="mother")
+    user = User.objects.get(pk=mini.teacher.pk)
+    with django_assert_max_num_queries(3):  # the term, the role assignments, the person's roster links
+        scope = Scope.of(user)
+    assert scope.roles == {Role.TEACHER, Role.PARENT}
+    assert scope.teacher_id == mini.t_plain.pk and scope.child_ids == {mini.sx.pk}
+    assert scope.class_ids == {mini.j72.pk} and scope.member_school_ids == {mini.j.pk}
+    assert students(mini.teacher) == {"李二", "赵四", "周七"}
+
+
 # --- nobody ------------------------------------------------------------------------------------------------------
 def test_inactive_user_sees_nothing(mini):
     User.objects.filter(pk=mini.principal_j.pk).update(is_active=False)

@@ -70,16 +70,20 @@ ItemFormSet = forms.formset_factory(ItemForm, formset=BaseItemFormSet, extra=0, 
                                     validate_max=True)
 
 
+def stored_items(plan: Plan) -> list[ItemData]:
+    return [ItemData(i.date, i.content, i.kind, i.category, i.layer, i.minutes, i.pk) for i in plan.items.all()]
+
+
 def item_formset(plan: Plan, rules: SchoolRules, data=None, items=None) -> BaseItemFormSet:
-    """The week's rows: the plan's items (or ``items``, e.g. copied from last week), then one empty row a day."""
-    source = items if items is not None else [
-        ItemData(i.date, i.content, i.kind, i.category, i.layer, i.minutes, i.pk) for i in plan.items.all()
-    ]
-    initial = [{"id": i.id, "date": i.date, "content": i.content, "kind": i.kind, "category": i.category,
-                "layer": i.layer, "minutes": i.minutes} for i in source]
-    initial += [{"date": day, "kind": Kind.WRITTEN, "category": Category.BASIC} for day in week_days(plan.week)]
-    return ItemFormSet(data, initial=None if data else initial, prefix="items",
-                       form_kwargs={"plan": plan, "rules": rules})
+    """The week's rows: the plan's items (or ``items``, e.g. copied from last week), then one empty row a day.
+    With ``data`` (a POST) the rows are the ones sent."""
+    initial = None
+    if data is None:
+        source = items if items is not None else stored_items(plan)
+        initial = [{"id": i.id, "date": i.date, "content": i.content, "kind": i.kind, "category": i.category,
+                    "layer": i.layer, "minutes": i.minutes} for i in source]
+        initial += [{"date": day, "kind": Kind.WRITTEN, "category": Category.BASIC} for day in week_days(plan.week)]
+    return ItemFormSet(data, initial=initial, prefix="items", form_kwargs={"plan": plan, "rules": rules})
 
 
 class ReviewForm(forms.Form):

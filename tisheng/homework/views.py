@@ -27,6 +27,7 @@ from tisheng.homework.report_kinds import KEY as RECORD_KIND
 from tisheng.homework.rules import SchoolRules
 from tisheng.reports.registry import class_choices, get_kind, kinds_for
 from tisheng.roster.models import School, SchoolClass, Student, TeachingAssignment
+from tisheng.roster.queries import own_children
 
 Status = Plan.Status
 
@@ -144,7 +145,8 @@ def plan_start(request):
 
 
 def _plan(user, pk) -> Plan:
-    return get_for_user(user, Plan.objects.select_related("teacher__person", "school_class__school", "subject"), pk=pk)
+    return get_for_user(user, Plan.objects.select_related("teacher__person", "school_class__school__district",
+                                                          "subject"), pk=pk)
 
 
 def _warnings(rules: SchoolRules, week, contents) -> list[dict]:
@@ -212,10 +214,10 @@ def plan_edit(request, pk):
                 messages.info(request, _("Last week's homework was copied into the form. Check it, then save."))
             else:
                 messages.warning(request, _("You filed no plan for this class and subject last week."))
-        formset = forms.item_formset(plan, rules, items=copied or None)
-        items = copied
+        items = copied or forms.stored_items(plan)
+        formset = forms.item_formset(plan, rules, items=items)
     if items is None:
-        items = [forms.ItemData(i.date, i.content, i.kind, i.category, i.layer, i.minutes, i.pk) for i in plan.items.all()]
+        items = forms.stored_items(plan)
     return _page(
         request, "homework/plan_edit.html", "plans", plan=plan, formset=formset,
         days=_day_groups(plan, formset, rules),
@@ -552,7 +554,7 @@ def today(request):
         raise PermissionDenied
     now_day = timezone.localdate()
     day = min(parse_day(request.GET.get("day"), now_day), now_day)
-    students = {st.pk: st for st in visible(user, Student).filter(pk__in=s.child_ids)}
+    students = {st.pk: st for st in own_children(user)}
     rules = {}
     children = [_child_day(user, students[sid], c, day, rules=rules.setdefault(c.school_id, SchoolRules(c.school)))
                 for sid, c in sorted(queries.child_classes(user).items()) if sid in students]

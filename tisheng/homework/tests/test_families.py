@@ -75,6 +75,22 @@ def test_todays_page_shows_the_homework_and_records_one_answer_per_child(world, 
     assert saved.history.count() == 2
 
 
+def test_the_families_pages_cost_a_fixed_few_queries(world, client_for, django_assert_max_num_queries):
+    """40,000 families answer within an hour (issue 4): their two requests must not grow a query per child,
+    item or menu entry. Session, account with person, scope (3), children, classes, answer, rules, postings."""
+    this_week_plan(world)
+    client = client_for("parent")
+    child, day = child_of(world), timezone.localdate()
+    with django_assert_max_num_queries(10):
+        assert client.get(reverse("homework:today")).status_code == 200
+    prefix = f"s{child.pk}"
+    # … then the rules, the locked answer, its insert and history row, and four savepoints (in a test the
+    # action's transaction is nested in the test's)
+    with django_assert_max_num_queries(15):
+        assert client.post(reverse("homework:feedback", args=[child.pk, day]),
+                           {f"{prefix}-minutes": 45, f"{prefix}-finished": "home"}).status_code == 302
+
+
 def test_a_bad_answer_is_reported_and_nothing_saved(world, client_for):
     child = child_of(world)
     day = timezone.localdate()

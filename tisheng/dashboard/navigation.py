@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from tisheng.accounts.models import DISTRICT_ROLES, SCHOOL_ROLES, Role
 from tisheng.accounts.scope import Scope, visible
@@ -100,7 +101,7 @@ def nav_items(user, path: str = "") -> list[NavItem]:
         items.append(("growth", _("Growth"), _url("evaluation:child", child)))
     # fitness tests by the 2014 standard (R-MON-4), vision screenings (R-MON-5); the dashboards are linked there
     if scope.child_ids or visible(user, FitnessTest).exists() or visible(user, VisionScreening).exists():
-        items.append(("health", _("Physical health"), _url("health:overview")))
+        items.append(("health", pgettext("menu", "Health"), _url("health:overview")))  # 体质健康: short for the menu
     if wide or scope.school_ids or scope.grades or scope.subject_grades:  # the rules in force (R-ASR-1)
         items.append(("rules", _("Rules"), _url("rulesets:rule_list")))
     if may_see_ledger(user):

@@ -54,3 +54,19 @@ def test_parent_on_a_phone_sees_only_the_own_child(page_for, live_world):
     classmates = Student.objects.filter(memberships__school_class__memberships__student=child).exclude(pk=child.pk)
     assert not any(s.name in body for s in classmates if s.name != child.name)
     screenshot(page, "parent_home_phone_zh")
+
+
+@pytest.mark.parametrize("role", ["principal", "bureau_admin"])
+def test_the_widest_menus_fit_on_one_line_on_a_laptop(page_for, live_world, role):
+    """The roles with the most menu entries still get one line of menu at 1280 px, in both languages."""
+    from tisheng.health.demo import build_health_demo
+
+    build_health_demo(live_world.district, live_world.term)  # its menu entry too, as in the demo district
+    page = page_for(role)
+    for language in ("zh-hans", "en"):
+        if language == "en":
+            page.locator("form[action$='/i18n/setlang/'] [name=language]").first.select_option("en")
+            page.wait_for_load_state("networkidle")
+        screenshot(page, f"{role}_menu_{language}")
+        tops = page.locator(".main-nav > ul > li").evaluate_all("items => items.map(i => i.offsetTop)")
+        assert len(tops) > 10 and len(set(tops)) == 1, f"{role} ({language}): menu rows at {sorted(set(tops))}"

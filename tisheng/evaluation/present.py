@@ -63,8 +63,10 @@ def described(run: ValueAddedRun) -> ModelStatement:
         sgp_model = _("Student growth percentiles (Betebenner): quantile regression of the score on B-splines of "
                       "the prior scores, at 100 percentiles")
     else:
-        sgp_model = _("No growth percentiles: too few pupils for the quantile regressions (%(why)s)") % {
-            "why": run.message or "—"}
+        skipped = run.model.get("sgp_skipped")
+        why = (_("%(n)d pupils for %(k)d coefficients per percentile; at least ten pupils per coefficient are "
+                 "needed") % {"n": skipped["n"], "k": skipped["coefficients"]}) if skipped else (run.message or "—")
+        sgp_model = _("No growth percentiles: too few pupils for the quantile regressions (%(why)s)") % {"why": why}
     return ModelStatement(
         model=model, formula=va.get("formula", ""), priors=run.priors, n_students=run.n_students,
         n_unplaced=run.n_unplaced, min_group_size=run.min_group_size, level_pct=f"{run.level * 100:g}",

@@ -185,6 +185,8 @@ def fit(paper: Paper, priors: list[Paper], frame: pl.DataFrame, n_unplaced: int,
                                                 loss_hoss=(0.0, float(paper.full_mark)), as_of=as_of)
     except ValueError as exc:  # SGP needs about 80 pupils per prior: the value-added stands without it
         result.message = str(exc)[:300]
+        if isinstance(exc, growth.TooFewStudents):  # said in the reader's language on the pages
+            model["sgp_skipped"] = {"n": exc.n, "coefficients": exc.coefficients}
         students = students.with_columns(pl.lit(None, dtype=pl.Int64).alias("sgp"),
                                           pl.lit(None, dtype=pl.Float64).alias("cut_35"),
                                           pl.lit(None, dtype=pl.Float64).alias("cut_65"))

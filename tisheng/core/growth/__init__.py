@@ -29,6 +29,7 @@ from .residual import ResidualGainResult, residual_gain
 from .sgp import (
     SGP_TAUS,
     GrowthPercentiles,
+    TooFewStudents,
     bspline_basis,
     group_median_sgp,
     isotonise,
@@ -50,6 +51,7 @@ __all__ = [
     "ModelDescription",
     "MultilevelResult",
     "ResidualGainResult",
+    "TooFewStudents",
     "add_reading_text",
     "bspline_basis",
     "classify",

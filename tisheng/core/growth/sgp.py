@@ -326,6 +326,15 @@ def percentile_from_quantiles(Q: np.ndarray, y: np.ndarray, *, clamp: bool = Tru
     return sgp
 
 
+class TooFewStudents(ValueError):
+    """The cohort is too small for the quantile regressions: ``n`` students for ``coefficients`` coefficients
+    per percentile (at least ten students per coefficient are asked for)."""
+
+    def __init__(self, n: int, coefficients: int):
+        super().__init__(f"too few students ({n}) for {coefficients} coefficients per quantile")
+        self.n, self.coefficients = n, coefficients
+
+
 @dataclass(frozen=True)
 class GrowthPercentiles:
     """``students``: the input row index, the ID column if given, the score, ``sgp``, and the percentile cuts
@@ -393,7 +402,7 @@ def student_growth_percentiles(
     if np.linalg.matrix_rank(X) < X.shape[1]:
         raise ValueError("the spline design is rank deficient (a prior score takes too few distinct values)")
     if n < 10 * X.shape[1]:
-        raise ValueError(f"too few students ({n}) for {X.shape[1]} coefficients per quantile")
+        raise TooFewStudents(n, X.shape[1])
     coef, info = quantile_regression(X, y, SGP_TAUS)
     Q = X @ coef
     if loss_hoss is not None:

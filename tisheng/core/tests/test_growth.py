@@ -18,6 +18,7 @@ import pytest
 from scipy import optimize, stats
 
 from tisheng.core.growth import (
+    TooFewStudents,
     SGP_TAUS,
     add_reading_text,
     bspline_basis,
@@ -459,3 +460,15 @@ def test_group_median_sgp_interval_and_too_small():
 
 def test_sgp_taus():
     assert SGP_TAUS[0] == pytest.approx(0.005) and SGP_TAUS[-1] == pytest.approx(0.995) and SGP_TAUS.size == 100
+
+
+def test_a_cohort_too_small_for_the_quantile_regressions_says_how_small():
+    """Ten students per coefficient: 40 students with one prior (an intercept and 7 spline columns) are
+    refused, with the numbers for the page to say in the reader's language."""
+    rng = np.random.default_rng(3)
+    prior = rng.normal(500, 50, 40)
+    d = pl.DataFrame({"id": range(40), "prior": prior, "score": prior + rng.normal(0, 20, 40)})
+    with pytest.raises(TooFewStudents) as refused:
+        student_growth_percentiles(d, "score", ["prior"], id_column="id")
+    assert (refused.value.n, refused.value.coefficients) == (40, 8)
+    assert isinstance(refused.value, ValueError)  # callers that catch ValueError still do

@@ -111,3 +111,17 @@ def test_parents_see_their_childs_growth_percentile_where_the_rules_allow_it(wor
     assert ">73<" in body
     assert ">88<" not in body and "88.0" not in body and ">80<" not in body  # the scores stay out
     assert "排名" not in body and "名次" not in body and "中位" not in body  # no rank, no class figure
+
+
+def test_why_a_small_cohort_has_no_growth_percentiles_is_said_in_the_readers_language():
+    from django.utils import translation
+
+    from tisheng.evaluation.present import described
+
+    run = ValueAddedRun(model={"value_added": {"description": {}}, "sgp_skipped": {"n": 40, "coefficients": 8}},
+                        message="too few students (40) for 8 coefficients per quantile", priors=[], level=0.95)
+    with translation.override("zh-hans"):
+        said = described(run).growth
+    assert "40名学生" in said and "8个系数" in said and "too few" not in said
+    with translation.override("en"):
+        assert "40 pupils for 8 coefficients per percentile" in described(run).growth

@@ -58,13 +58,26 @@ class Chart:
 def _matplotlib_font() -> str:
     from matplotlib import font_manager
 
-    for family in CJK_FAMILIES:
-        try:
-            font_manager.findfont(font_manager.FontProperties(family=family), fallback_to_default=False)
-            return family
-        except ValueError:
-            continue
-    raise ReportError(NO_CJK_FONT)
+    def installed() -> str | None:
+        for family in CJK_FAMILIES:
+            try:
+                font_manager.findfont(font_manager.FontProperties(family=family), fallback_to_default=False)
+                return family
+            except ValueError:
+                continue
+        return None
+
+    family = installed()
+    if family is None:
+        # matplotlib lists the fonts once, into a cache file kept across runs: fonts installed later (as the
+        # message asks) are looked for here, or they would stay unseen until that file is deleted.
+        for path in font_manager.findSystemFonts():
+            if "CJK" in Path(path).name:
+                font_manager.fontManager.addfont(path)
+        family = installed()
+    if family is None:
+        raise ReportError(NO_CJK_FONT)
+    return family
 
 
 def _draw(chart: Chart, **savefig) -> None:

@@ -153,6 +153,24 @@ def test_without_a_chinese_font_the_renderers_refuse_to_run(monkeypatch, tmp_pat
         renderers._matplotlib_font.cache_clear()
 
 
+
+def test_charts_find_chinese_fonts_installed_after_matplotlib_listed_the_fonts(monkeypatch):
+    """matplotlib's font list is a cache file made on its first run: the administrator who installs
+    fonts-noto-cjk as the refusal asks must not also have to find and delete that file."""
+    from matplotlib import font_manager
+
+    stale = font_manager.FontManager()
+    stale.ttflist = [f for f in stale.ttflist if "CJK" not in f.name]  # as listed before the fonts came
+    monkeypatch.setattr(font_manager, "fontManager", stale)
+    monkeypatch.setattr(font_manager, "findfont", stale.findfont)
+    renderers._matplotlib_font.cache_clear()
+    try:
+        assert renderers._matplotlib_font() in renderers.CJK_FAMILIES
+        assert any("CJK" in f.name for f in stale.ttflist)
+    finally:
+        monkeypatch.undo()
+        renderers._matplotlib_font.cache_clear()
+
 def test_a_typst_template_that_would_download_a_package_is_refused(tmp_path):
     template = tmp_path / "online.typ"
     template.write_text('#import "@preview/cetz:0.3.0"\nHello')

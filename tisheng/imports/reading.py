@@ -16,6 +16,7 @@ import codecs
 import csv
 import io
 import zipfile
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import fastexcel
@@ -78,21 +79,24 @@ def sniff(data: bytes) -> str:
 
 def read_table(data: bytes, spec: ImportSpec) -> Table:
     """The file's data rows under the declared fields, or ``FileProblem``."""
-    kind, sheets = raw_sheets(data)
+    kind, sheets = raw_sheets(data, number_cells=any(c.parser.identifier for c in spec.columns))
     table = _assemble(sheets, spec)
     table.format = kind
     return table
 
 
-def raw_sheets(data: bytes) -> tuple[str, list[tuple[str | None, pl.DataFrame, tuple | None]]]:
+def raw_sheets(
+    data: bytes, number_cells: bool = False
+) -> tuple[str, list[tuple[str | None, pl.DataFrame, tuple["NumberCells", int] | None]]]:
     """The file's format and its visible sheets as read, every cell text, columns ``c0``, ``c1`` …: for a
-    declaration's own reader (``ImportSpec.read``). Raises ``FileProblem`` like ``read_table``."""
+    declaration's own reader (``ImportSpec.read``). With ``number_cells``, each sheet of a workbook comes with
+    the means to tell which of its cells Excel stored as numbers. Raises ``FileProblem`` like ``read_table``."""
     if len(data) > MAX_BYTES:
         raise FileProblem("file_too_big", max_mb=MAX_BYTES // (1024 * 1024))
     kind = sniff(data)
     if kind == CSV:
         return kind, [(None, _csv_frame(_decode(data)), None)]
-    return kind, _excel_sheets(data, kind)
+    return kind, _excel_sheets(data, kind, number_cells)
 
 
 # --- text files --------------------------------------------------------------------------------------------
@@ -158,11 +162,12 @@ def _check_zip(data: bytes) -> None:
         raise FileProblem("file_not_spreadsheet")  # a Word document, an .ods, a zip of files
 
 
-def _excel_sheets(data: bytes, kind: str) -> list[tuple[str | None, pl.DataFrame, tuple]]:
+def _excel_sheets(data: bytes, kind: str, number_cells: bool) -> list:
     if kind == XLSX:
         _check_zip(data)
     reader = _library_call(fastexcel.read_excel, data)
     names = _library_call(lambda: list(reader.sheet_names))
+    numbers = NumberCells(data, len(names)) if number_cells else None
     sheets = []
     for index, name in enumerate(names):
         sheet = _library_call(reader.load_sheet, index, header_row=None, skip_rows=0, dtypes="string")
@@ -172,18 +177,48 @@ def _excel_sheets(data: bytes, kind: str) -> list[tuple[str | None, pl.DataFrame
             raise FileProblem("file_too_many_rows", rows=sheet.height, max_rows=MAX_ROWS)
         frame = _library_call(sheet.to_polars)
         frame = frame.rename({old: f"c{j}" for j, old in enumerate(frame.columns)})
-        sheets.append((name, frame, (reader, index)))
+        sheets.append((name, frame, (numbers, index) if numbers else None))
     return sheets
 
 
-def _numeric_cells(source: tuple, column: int, height: int) -> pl.Series | None:
-    """Which cells of a column Excel stored as numbers: forced to booleans, only number cells read as one."""
-    reader, index = source
-    sheet = _library_call(
-        reader.load_sheet, index, header_row=None, skip_rows=0, use_columns=[column], dtypes="boolean"
-    )
-    flags = _library_call(sheet.to_polars).to_series(0).is_not_null()
-    return flags if len(flags) == height else None
+# Threads that read number cells beside the text of the workbooks being read (fastexcel lets go of the GIL).
+_NUMBER_READER = ThreadPoolExecutor(max_workers=4, thread_name_prefix="excel-numbers")
+
+
+class NumberCells:
+    """Which cells of a workbook Excel stored as numbers, read in a thread while the text is read and cleaned.
+
+    fastexcel gives a cell's type only through the value it converts to: forced to booleans, only number
+    cells read as one. That is a second read of the sheet, as long as the first (one reader cannot serve two
+    threads, so the thread opens its own); run beside it, the wait costs a second core instead of the time.
+    """
+
+    def __init__(self, data: bytes, sheets: int):
+        self._future: Future = _NUMBER_READER.submit(self._read, data, sheets)
+
+    @staticmethod
+    def _read(data: bytes, sheets: int) -> list[pl.DataFrame | None]:
+        try:
+            reader = _library_call(fastexcel.read_excel, data)
+        except FileProblem:
+            return [None] * sheets
+        return [NumberCells._flags(reader, index) for index in range(sheets)]
+
+    @staticmethod
+    def _flags(reader, index: int) -> pl.DataFrame | None:
+        try:
+            return _library_call(
+                lambda: reader.load_sheet(index, header_row=None, skip_rows=0, dtypes="boolean").to_polars()
+            )
+        except FileProblem:
+            return None
+
+    def column(self, index: int, column: int, height: int) -> pl.Series | None:
+        """The flags of one column (None if they cannot be had: then no cell is taken for a number)."""
+        frame = self._future.result()[index]
+        if frame is None or column >= frame.width or frame.height != height:
+            return None
+        return frame.to_series(column).is_not_null()
 
 
 def _excel_display(number_text: pl.Expr) -> pl.Expr:
@@ -279,7 +314,8 @@ def _mark_excel_numbers(part, spec, mapping, source, header_row, height):
             continue
         if not part.select(pl.col(field_name).str.contains(_LONG_NUMBER).any()).item():
             continue
-        flags = _numeric_cells(source, j, height)
+        numbers, index = source
+        flags = numbers.column(index, j, height)
         if flags is None:
             continue
         numeric = flags.slice(header_row + 1)

@@ -107,6 +107,17 @@ def test_every_sheet_with_the_header_is_read_and_others_skipped():
     ]
 
 
+def test_long_numbers_are_caught_on_the_sheet_they_are_on_after_a_hidden_sheet():
+    data = xlsx_bytes(sheets={
+        "七(1)班": [HEADER, ["G1", "甲", None, ID]],
+        "隐藏": [HEADER, ["G9", "丙", None, 110101201205060099]],
+        "七(2)班": [HEADER, ["G2", "乙", None, 110101201205060012], ["G3", "丁", None, ID]],
+    }, hidden=("隐藏",))
+    assert read_table(data, TOY).frame.select("id_card", "_sheet").rows() == [
+        (ID, "七(1)班"), ("1.10101E+17", "七(2)班"), (ID, "七(2)班"),
+    ]
+
+
 def test_sheets_with_different_columns_are_refused():
     data = xlsx_bytes(sheets={"a": [HEADER, ["G1", "甲", None, None]], "b": [["学籍号", "姓名"], ["G2", "乙"]]})
     problem = problem_of(data)

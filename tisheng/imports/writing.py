@@ -165,6 +165,13 @@ def _write(cursor, table: str, columns: list[str], frame: pl.DataFrame) -> None:
         sqlite.execute(insert((len(values) - full) // width), values[full:])
 
 
+def _runs(ids: pl.Series) -> list[tuple[int, int]]:
+    """The runs of consecutive values in ascending ``ids``, as (first, last)."""
+    run = (ids.diff() != 1).fill_null(True).cum_sum()
+    runs = pl.DataFrame({"id": ids, "run": run}).group_by("run", maintain_order=True)
+    return runs.agg(first=pl.col("id").first(), last=pl.col("id").last()).select("first", "last").rows()
+
+
 class Writer:
     def __init__(self, ctx: ImportContext, planned: int):
         self.ctx = ctx
@@ -197,22 +204,20 @@ class Writer:
         marks = ("history_date", "history_change_reason", "history_type", "history_user")
         # The history rows are copied by the database from the rows just written: no second pass over the
         # values in Python. The rows are exactly ours: SQLite's ids are one range taken under the write lock;
-        # PostgreSQL's sequence may interleave other sessions' ids, so there the ids are listed as well (the
-        # range still lets it read just the new rows instead of probing the index once per listed id).
-        postgresql = connection.vendor == "postgresql"
+        # PostgreSQL's sequence may interleave other sessions' ids, so the copy goes by runs of consecutive ids
+        # (one run unless another session took ids meanwhile), never by a range that could hold theirs.
         copy_history = (
             f"INSERT INTO {q(history._meta.db_table)} "
             f"({', '.join([q(f.column) for f in tracked] + [q(history._meta.get_field(m).column) for m in marks])}) "
             f"SELECT {', '.join(q(f.column) for f in tracked)}, %s, %s, '+', %s FROM {table} "
-            f"WHERE {pk} BETWEEN %s AND %s" + (f" AND {pk} = ANY(%s)" if postgresql else "")
+            f"WHERE {pk} BETWEEN %s AND %s"
         )
         now = connection.ops.adapt_datetimefield_value(timezone.now())  # as the ORM writes it
         with connection.cursor() as cursor:
             for part in frame.select(attnames).iter_slices(INSERT_CHUNK):
                 _write(cursor, table, [q(model._meta.get_field(a).column) for a in attnames], part)
-                part_ids = part[model._meta.pk.attname].to_list()  # ascending on both databases
-                which = [part_ids[0], part_ids[-1]] + ([part_ids] if postgresql else [])
-                cursor.execute(copy_history, [now, self.reason, self.user_id, *which])
+                runs = _runs(part[model._meta.pk.attname])
+                cursor.executemany(copy_history, [[now, self.reason, self.user_id, *run] for run in runs])
                 self._advance(part.height)
         return ids
 

@@ -43,6 +43,18 @@ def test_ids_are_never_reused_and_the_orm_continues_after_them(world, writer):
     assert Person.objects.create(name="丁").pk > first
 
 
+def test_history_is_copied_for_our_rows_only_when_another_session_took_ids_between_them(world, writer, monkeypatch):
+    import tisheng.imports.writing as writing
+
+    start = Person.objects.order_by("-pk").first().pk + 10
+    theirs = Person.objects.create(pk=start + 1, name="别人的")  # PostgreSQL's sequence gave it to another session
+    monkeypatch.setattr(writing, "_next_ids", lambda model, n: [start, start + 2])
+    assert writer.insert(Person, pl.DataFrame({"name": ["甲", "乙"]})) == [start, start + 2]
+    assert sorted((h.id, h.name, h.history_change_reason) for h in Person.history.filter(id__gte=start)) == [
+        (start, "甲", "import #7"), (theirs.pk, "别人的", None), (start + 2, "乙", "import #7"),
+    ]
+
+
 def test_fetch_reads_in_chunks_with_conditions(world, monkeypatch):
     import tisheng.imports.writing as writing
 

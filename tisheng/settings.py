@@ -11,6 +11,7 @@ Variables:
     TISHENG_ALLOWED_HOSTS comma-separated (default: localhost names)
     TISHENG_VAR_DIR     where the SQLite file, uploads and exports live (default: <repo>/var)
     TISHENG_TASKS_IMMEDIATE "1" runs background tasks in-process (tests)
+    TISHENG_FILE_DAYS   days that uploaded import files and made reports are kept (default 30)
 """
 
 import os
@@ -164,6 +165,9 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "staticfiles"
 MEDIA_ROOT = VAR_DIR / "media"
+# Uploaded rosters and made reports hold minors' personal data (身份证号, scores): the files go this many days
+# after their work ended; the ledger rows stay (tisheng/retention.py).
+FILE_RETENTION_DAYS = int(os.environ.get("TISHENG_FILE_DAYS", "30"))
 MEDIA_URL = "media/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024

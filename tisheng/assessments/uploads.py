@@ -9,7 +9,6 @@ columns are mapped, then goes to the import pipeline with the mapping as the bat
 from __future__ import annotations
 
 import hashlib
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +22,7 @@ from tisheng.assessments.models import Assessment, ColumnMapping, Paper
 from tisheng.imports import actions as import_actions
 from tisheng.imports.models import ImportBatch
 from tisheng.imports.reading import FileProblem, raw_sheets
+from tisheng.retention import remove_old_files_soon
 
 PENDING_HOURS = 24
 
@@ -44,15 +44,13 @@ class Pending:
 
 
 def keep(user, data: bytes, name: str) -> Pending:
-    """Store the file until its columns are mapped (older pending files of the user are removed)."""
+    """Store the file until its columns are mapped (``remove_old_pending`` removes it after PENDING_HOURS)."""
     folder = _dir(user)
     folder.mkdir(parents=True, exist_ok=True)
-    for old in folder.iterdir():
-        if old.stat().st_mtime < time.time() - PENDING_HOURS * 3600:
-            old.unlink(missing_ok=True)
     digest = hashlib.sha256(data).hexdigest()
     (folder / digest).write_bytes(data)
     (folder / f"{digest}.name").write_text(name[:255], encoding="utf-8")
+    remove_old_files_soon()
     return Pending(digest, name)
 
 
@@ -64,6 +62,17 @@ def pending(user, digest: str) -> Pending | None:
         return None
     name_file = path.with_name(f"{digest}.name")
     return Pending(digest, name_file.read_text(encoding="utf-8") if name_file.exists() else "scores.xlsx")
+
+
+def remove_old_pending(now) -> int:
+    """Remove every user's files that have waited longer than PENDING_HOURS. Returns how many went."""
+    root = Path(settings.MEDIA_ROOT) / "assessments" / "pending"
+    cutoff = now.timestamp() - PENDING_HOURS * 3600
+    old = [path for path in root.glob("*/*") if path.suffix != ".name" and path.stat().st_mtime < cutoff]
+    for path in old:
+        path.unlink(missing_ok=True)
+        path.with_name(f"{path.name}.name").unlink(missing_ok=True)
+    return len(old)
 
 
 def discard(user, item: Pending) -> None:

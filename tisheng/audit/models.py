@@ -21,6 +21,7 @@ class AuditEvent(models.Model):
         TOKEN_ISSUED = "token_issued", _("API token issued")
         TOKEN_REVOKED = "token_revoked", _("API token revoked")
         TEMPLATE_CHANGED = "template_changed", _("Report template changed")
+        FILES_REMOVED = "files_removed", _("Old files removed")
 
     at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(

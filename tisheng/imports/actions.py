@@ -15,6 +15,7 @@ from tisheng.imports.pipeline import check
 from tisheng.imports.queries import importable_schools
 from tisheng.imports.spec import ImportContext, ImportSpec
 from tisheng.imports.writing import large_transaction
+from tisheng.retention import remove_old_files_soon
 from tisheng.roster.models import Term
 
 logger = logging.getLogger(__name__)
@@ -36,6 +37,7 @@ def upload(user, spec: ImportSpec, name: str, data: bytes, school=None, district
     )
     batch.file.save(digest, ContentFile(data), save=False)
     batch.save()
+    remove_old_files_soon()
     recheck(batch)
     batch.refresh_from_db()
     return batch
@@ -82,7 +84,8 @@ def _store_outcome(batch: ImportBatch, ctx: ImportContext, checked) -> None:
 def validate_batch(batch_id: int) -> None:
     """Check the file against the declaration and the database as they are now. Never writes roster data."""
     claimed = ImportBatch.objects.filter(
-        pk=batch_id, status__in=[Status.UPLOADED, Status.VALIDATING, Status.INVALID, Status.VALID, Status.FAILED]
+        pk=batch_id, status__in=[Status.UPLOADED, Status.VALIDATING, Status.INVALID, Status.VALID, Status.FAILED],
+        file_removed_at__isnull=True,
     ).update(status=Status.VALIDATING, updated_at=timezone.now())
     if not claimed:
         return
@@ -171,3 +174,24 @@ def _fail(batch_id: int) -> None:
         status=Status.FAILED, error_count=1, updated_at=timezone.now(),
         errors=[{"row": None, "sheet": None, "column": None, "key": "internal", "params": {"batch": batch_id}}],
     )
+
+
+def remove_old_files(before, now) -> int:
+    """Remove the uploaded files of batches untouched since ``before``, with what was copied from them: the
+    rows kept for the commit, the preview's first rows and the errors (they quote cells). The ledger stays
+    (file name and hash, who, when, counts, result). A batch not imported by then cannot be any more: it says
+    why. Returns how many files went."""
+    removed = 0
+    for batch in ImportBatch.objects.filter(updated_at__lt=before, file_removed_at__isnull=True).exclude(file=""):
+        # The file first: should the update fail, the next run finds the batch again.
+        batch.file.delete(save=False)
+        kept.discard(batch.pk)
+        # The preview keeps its columns (headers as written) and loses its rows.
+        changes = {"file": "", "file_removed_at": now, "preview": {**batch.preview, "rows": []}}
+        if batch.status != Status.COMMITTED:
+            changes.update(status=Status.INVALID, error_count=1, errors=[
+                {"row": None, "sheet": None, "column": None, "key": "file_removed", "params": {}}
+            ])
+        ImportBatch.objects.filter(pk=batch.pk).update(**changes)
+        removed += 1
+    return removed

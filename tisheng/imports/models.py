@@ -62,6 +62,7 @@ class ImportBatch(models.Model):
     created_at = models.DateTimeField(_("uploaded at"), default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(_("last change"), auto_now=True)
     committed_at = models.DateTimeField(_("imported at"), null=True, blank=True)
+    file_removed_at = models.DateTimeField(_("file removed at"), null=True, blank=True)  # tisheng/retention.py
 
     class Meta:
         verbose_name = _("import")

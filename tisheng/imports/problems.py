@@ -13,6 +13,10 @@ from django.utils.translation import gettext_lazy as _
 MESSAGES = {
     # --- the file as a whole ---------------------------------------------------------------------------
     "file_empty": _("The file is empty. Choose the filled-in file and upload it again."),
+    "file_removed": _(
+        "This file was not imported and has been removed, as uploaded files are kept only for a while "
+        "(they hold pupils' personal data). To import it, upload it again."
+    ),
     "file_too_big": _(
         "The file is larger than %(max_mb)s MB. Delete unused sheets and pictures, or split it into several files."
     ),

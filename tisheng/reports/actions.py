@@ -16,6 +16,7 @@ from tisheng.audit.models import AuditEvent
 from tisheng.reports.models import Report, WordTemplate
 from tisheng.reports.registry import ReportError, ReportForm, ReportKind
 from tisheng.reports.renderers import render_docx, render_pdf, render_xlsx
+from tisheng.retention import remove_old_files_soon
 from tisheng.roster.models import School
 
 logger = logging.getLogger(__name__)
@@ -48,6 +49,7 @@ def request_report(user, kind: ReportKind, form: ReportForm) -> Report:
         requested_by=user, district=district, school=school,
     )
     generate_report.enqueue(report.pk)
+    remove_old_files_soon()
     return report
 
 
@@ -57,7 +59,9 @@ def run_again(report: Report) -> bool:
 
     if not report.may_run_again:
         return False
-    Report.objects.filter(pk=report.pk).update(status=Status.QUEUED, progress=0, message="", updated_at=timezone.now())
+    Report.objects.filter(pk=report.pk).update(
+        status=Status.QUEUED, progress=0, message="", updated_at=timezone.now(), file_removed_at=None
+    )
     generate_report.enqueue(report.pk)
     return True
 
@@ -127,6 +131,17 @@ def generate(report_id: int) -> None:
     except Exception:
         logger.exception("report %s (%s): generation failed", report_id, report.kind)
         _fail(report_id, INTERNAL)
+
+
+def remove_old_files(before, now) -> int:
+    """Remove the files of reports made before ``before``; the rows stay (who asked for what, when), and
+    the requester can have the report made again from today's data. Returns how many files went."""
+    removed = 0
+    for report in Report.objects.filter(status=Status.DONE, finished_at__lt=before).exclude(file=""):
+        report.file.delete(save=False)
+        Report.objects.filter(pk=report.pk).update(file="", size=0, file_removed_at=now)
+        removed += 1
+    return removed
 
 
 def _fail(report_id: int, message: str) -> None:

@@ -56,6 +56,7 @@ class Report(models.Model):
     created_at = models.DateTimeField(_("requested at"), default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(_("last change"), auto_now=True)  # the worker's heartbeat
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    file_removed_at = models.DateTimeField(_("file removed at"), null=True, blank=True)  # tisheng/retention.py
 
     class Meta:
         verbose_name = _("report")
@@ -82,7 +83,7 @@ class Report(models.Model):
 
     @property
     def may_run_again(self) -> bool:
-        return self.status == self.Status.FAILED or self.is_stale
+        return self.status == self.Status.FAILED or self.is_stale or self.file_removed_at is not None
 
 
 def word_template_path(template: "WordTemplate", filename: str) -> str:

@@ -1,10 +1,13 @@
 """As a person would: a principal asks for the school roster overview as a PDF and downloads it."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
 
 from tisheng.conftest import screenshot
 from tisheng.reports.models import Report
+from tisheng.retention import remove_old_files
 
 pytestmark = pytest.mark.browser
 
@@ -31,6 +34,20 @@ def test_a_principal_requests_a_report_and_downloads_it(page_for, live_server, s
     download = info.value
     assert download.suggested_filename.endswith("学校花名册概况-" + report.finished_at.astimezone().strftime("%Y%m%d") + ".pdf")
     assert download.path().read_bytes().startswith(b"%PDF")
+
+    # A month on, the file is gone (it holds pupils' data); the list says so and makes it again on request.
+    month_ago = report.finished_at - timedelta(days=settings.FILE_RETENTION_DAYS + 1)
+    Report.objects.filter(pk=report.pk).update(finished_at=month_ago)
+    remove_old_files()
+    page.reload()
+    status = page.locator(f"#report-{report.pk}-status")
+    assert "文件已于" in status.inner_text() and download_link.count() == 0
+    screenshot(page, "reports_index_removed_zh")
+    with page.expect_navigation():
+        status.locator("button", has_text="重新生成").click()
+    download_link.wait_for()
+    report.refresh_from_db()
+    assert report.file_removed_at is None and report.file
 
 
 def test_a_principal_uploads_a_word_template_and_sees_why_a_bad_one_is_refused(page_for, live_server, settings,

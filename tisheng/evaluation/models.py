@@ -77,6 +77,13 @@ class ValueAddedRun(models.Model):
     def has_growth(self) -> bool:
         return "sgp" in self.model
 
+    @property
+    def failure_text(self) -> str:
+        """Why the model could not be fitted, in the reader's language."""
+        from tisheng.evaluation.present import why_not
+
+        return why_not(self.model.get("failure"), self.message)
+
 
 class Measure(models.TextChoices):
     VALUE_ADDED = "va", _("Value-added")  # 增值 (score points above what pupils with the same priors scored)

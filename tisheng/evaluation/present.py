@@ -63,15 +63,37 @@ def described(run: ValueAddedRun) -> ModelStatement:
         sgp_model = _("Student growth percentiles (Betebenner): quantile regression of the score on B-splines of "
                       "the prior scores, at 100 percentiles")
     else:
-        skipped = run.model.get("sgp_skipped")
-        why = (_("%(n)d pupils for %(k)d coefficients per percentile; at least ten pupils per coefficient are "
-                 "needed") % {"n": skipped["n"], "k": skipped["coefficients"]}) if skipped else (run.message or "—")
-        sgp_model = _("No growth percentiles: too few pupils for the quantile regressions (%(why)s)") % {"why": why}
+        sgp_model = _("No growth percentiles: %(why)s") % {
+            "why": why_not(run.model.get("sgp_skipped"), run.message, percentiles=True)}
     return ModelStatement(
         model=model, formula=va.get("formula", ""), priors=run.priors, n_students=run.n_students,
         n_unplaced=run.n_unplaced, min_group_size=run.min_group_size, level_pct=f"{run.level * 100:g}",
         growth=sgp_model, computed_at=run.computed_at, singular=bool(run.model.get("value_added", {}).get("singular")),
     )
+
+
+def why_not(failure: dict | None, message: str, *, percentiles: bool = False) -> str:
+    """Why a model could not be fitted (core's ``CannotFit`` as stored by the run), in the reader's language;
+    the core's own words only for a reason without a key (runs stored before there were keys)."""
+    if not failure:
+        return message or "—"
+    reason = failure.get("reason", growth.TOO_FEW_STUDENTS)
+    if reason == growth.TOO_FEW_STUDENTS and percentiles:
+        return _("too few pupils for the quantile regressions: %(n)d pupils for %(k)d coefficients per "
+                 "percentile, and at least ten pupils per coefficient are needed") % {
+            "n": failure["n"], "k": failure["coefficients"]}
+    if reason == growth.TOO_FEW_STUDENTS:
+        return _("%(n)d pupils have all the scores the model needs, too few for its %(k)d coefficients") % {
+            "n": failure["n"], "k": failure["coefficients"]}
+    if reason == growth.TOO_FEW_GROUPS:
+        units = _("schools") if failure.get("group") == "school" else _("classes")
+        return _("the model compares %(units)s and needs at least two; these pupils are in %(n)d") % {
+            "units": units, "n": failure["units"]}
+    if reason == growth.COLLINEAR:
+        return _("an earlier score is the same for every pupil, or follows from another earlier score")
+    if reason == growth.TOO_FEW_VALUES:
+        return _("an earlier score takes too few different values to tell pupils' growth apart")
+    return message or "—"
 
 
 def caption(run: ValueAddedRun) -> str:

@@ -173,6 +173,8 @@ def fit(paper: Paper, priors: list[Paper], frame: pl.DataFrame, n_unplaced: int,
                                    as_of=as_of)
     except ValueError as exc:  # too few pupils or groups, a constant prior: said on the page, nothing stored
         result.state, result.message = ValueAddedRun.State.FAILED, str(exc)[:300]
+        if isinstance(exc, growth.CannotFit):  # said in the reader's language on the pages (present.why_not)
+            result.model = {"failure": {"reason": exc.reason, **exc.params}}
         return result
     model = {"value_added": {"description": va.description.as_dict(), "fixed": va.fixed.to_dicts(),
                              "variances": va.variances.to_dicts(), "theta": va.theta, "sigma2": va.sigma2,
@@ -185,8 +187,8 @@ def fit(paper: Paper, priors: list[Paper], frame: pl.DataFrame, n_unplaced: int,
                                                 loss_hoss=(0.0, float(paper.full_mark)), as_of=as_of)
     except ValueError as exc:  # SGP needs about 80 pupils per prior: the value-added stands without it
         result.message = str(exc)[:300]
-        if isinstance(exc, growth.TooFewStudents):  # said in the reader's language on the pages
-            model["sgp_skipped"] = {"n": exc.n, "coefficients": exc.coefficients}
+        if isinstance(exc, growth.CannotFit):  # said in the reader's language on the pages (present.why_not)
+            model["sgp_skipped"] = {"reason": exc.reason, **exc.params}
         students = students.with_columns(pl.lit(None, dtype=pl.Int64).alias("sgp"),
                                           pl.lit(None, dtype=pl.Float64).alias("cut_35"),
                                           pl.lit(None, dtype=pl.Float64).alias("cut_65"))

@@ -14,6 +14,11 @@ See docs/value-added.md for the equations, sources and how to read the output.
 
 from ._common import (
     ABOVE,
+    COLLINEAR,
+    TOO_FEW_GROUPS,
+    TOO_FEW_STUDENTS,
+    TOO_FEW_VALUES,
+    CannotFit,
     BELOW,
     DEFAULT_LEVEL,
     DEFAULT_MIN_GROUP_SIZE,
@@ -41,6 +46,11 @@ from .sgp import (
 
 __all__ = [
     "ABOVE",
+    "COLLINEAR",
+    "TOO_FEW_GROUPS",
+    "TOO_FEW_STUDENTS",
+    "TOO_FEW_VALUES",
+    "CannotFit",
     "BELOW",
     "DEFAULT_LEVEL",
     "DEFAULT_MIN_GROUP_SIZE",

@@ -34,6 +34,21 @@ TOO_SMALL = "too_small"
 STATUS_OK = "ok"
 STATUS_TOO_SMALL = "too_small"
 
+# Why data cannot carry a model (CannotFit.reason).
+TOO_FEW_STUDENTS = "too_few_students"  # params: n, coefficients
+TOO_FEW_GROUPS = "too_few_groups"  # params: group (the column), units
+COLLINEAR = "collinear"  # a prior or covariate is constant, or one is a combination of others
+TOO_FEW_VALUES = "too_few_values"  # a prior takes too few distinct values for the splines
+
+
+class CannotFit(ValueError):
+    """The data cannot carry the model (not a mistake in the call): ``reason`` says why, a key the application
+    words in its reader's language, with the numbers in ``params``."""
+
+    def __init__(self, reason: str, message: str, **params):
+        super().__init__(message)
+        self.reason, self.params = reason, params
+
 
 def as_frame(data: pl.DataFrame | Mapping[str, Any]) -> pl.DataFrame:
     """A Polars frame from a frame or a mapping of column name -> 1-d array/sequence."""

@@ -48,6 +48,10 @@ import polars.selectors as cs
 from scipy import linalg, optimize
 
 from ._common import (
+    COLLINEAR,
+    TOO_FEW_GROUPS,
+    TOO_FEW_STUDENTS,
+    CannotFit,
     DEFAULT_LEVEL,
     DEFAULT_MIN_GROUP_SIZE,
     STATUS_OK,
@@ -332,10 +336,11 @@ def fit_multilevel(
     y = sub[outcome].cast(pl.Float64).to_numpy()
     p = X.shape[1]
     if n <= p + 1:
-        raise ValueError("too few students for the model")
+        raise CannotFit(TOO_FEW_STUDENTS, f"too few students ({n}) for the model", n=n, coefficients=p)
     rank = np.linalg.matrix_rank(X)
     if rank < p:
-        raise ValueError("the fixed-effects design is rank deficient (a prior or covariate is constant or collinear)")
+        raise CannotFit(COLLINEAR, "the fixed-effects design is rank deficient (a prior or covariate is constant "
+                                   "or collinear)")
 
     # unit codes per level (level k = combination of groups[0..k]) and parent maps
     K = len(groups_t)
@@ -353,7 +358,8 @@ def fit_multilevel(
         parents.append(par)
     for k in range(K):
         if n_units[k] < 2:
-            raise ValueError(f"grouping level {groups_t[k]!r} has fewer than 2 units")
+            raise CannotFit(TOO_FEW_GROUPS, f"grouping level {groups_t[k]!r} has fewer than 2 units",
+                            group=groups_t[k], units=n_units[k])
 
     # centre the non-intercept columns and y: the fit is invariant, the arithmetic better conditioned
     xbar = X[:, 1:].mean(axis=0)

@@ -34,6 +34,9 @@ import polars.selectors as cs
 from scipy import stats
 
 from ._common import (
+    COLLINEAR,
+    TOO_FEW_STUDENTS,
+    CannotFit,
     DEFAULT_LEVEL,
     DEFAULT_MIN_GROUP_SIZE,
     STATUS_OK,
@@ -112,10 +115,10 @@ def residual_gain(
     y = sub[outcome].cast(pl.Float64).to_numpy()
     p = X.shape[1]
     if n <= p:
-        raise ValueError("too few students for the regression")
+        raise CannotFit(TOO_FEW_STUDENTS, f"too few students ({n}) for the regression", n=n, coefficients=p)
     Q, R = np.linalg.qr(X)
     if np.min(np.abs(np.diag(R))) <= 1e-10 * np.max(np.abs(np.diag(R))):
-        raise ValueError("the design is rank deficient (a prior or covariate is constant or collinear)")
+        raise CannotFit(COLLINEAR, "the design is rank deficient (a prior or covariate is constant or collinear)")
     beta = np.linalg.solve(R, Q.T @ y)
     fitted = X @ beta
     e = y - fitted

@@ -38,6 +38,9 @@ import polars.selectors as cs
 from scipy import interpolate, linalg, stats
 
 from ._common import (
+    TOO_FEW_STUDENTS,
+    TOO_FEW_VALUES,
+    CannotFit,
     DEFAULT_LEVEL,
     DEFAULT_MIN_GROUP_SIZE,
     STATUS_OK,
@@ -326,12 +329,13 @@ def percentile_from_quantiles(Q: np.ndarray, y: np.ndarray, *, clamp: bool = Tru
     return sgp
 
 
-class TooFewStudents(ValueError):
+class TooFewStudents(CannotFit):
     """The cohort is too small for the quantile regressions: ``n`` students for ``coefficients`` coefficients
     per percentile (at least ten students per coefficient are asked for)."""
 
     def __init__(self, n: int, coefficients: int):
-        super().__init__(f"too few students ({n}) for {coefficients} coefficients per quantile")
+        super().__init__(TOO_FEW_STUDENTS, f"too few students ({n}) for {coefficients} coefficients per quantile",
+                         n=n, coefficients=coefficients)
         self.n, self.coefficients = n, coefficients
 
 
@@ -400,7 +404,8 @@ def student_growth_percentiles(
         kn[pr], bd[pr] = k_use.tolist(), b_use.tolist()
     X = np.hstack(blocks)
     if np.linalg.matrix_rank(X) < X.shape[1]:
-        raise ValueError("the spline design is rank deficient (a prior score takes too few distinct values)")
+        raise CannotFit(TOO_FEW_VALUES, "the spline design is rank deficient (a prior score takes too few distinct "
+                                        "values)")
     if n < 10 * X.shape[1]:
         raise TooFewStudents(n, X.shape[1])
     coef, info = quantile_regression(X, y, SGP_TAUS)

@@ -18,6 +18,7 @@ import pytest
 from scipy import optimize, stats
 
 from tisheng.core.growth import (
+    CannotFit,
     TooFewStudents,
     SGP_TAUS,
     add_reading_text,
@@ -472,3 +473,32 @@ def test_a_cohort_too_small_for_the_quantile_regressions_says_how_small():
         student_growth_percentiles(d, "score", ["prior"], id_column="id")
     assert (refused.value.n, refused.value.coefficients) == (40, 8)
     assert isinstance(refused.value, ValueError)  # callers that catch ValueError still do
+
+
+def _cohort(n_classes: int, per_class: int, seed: int = 5) -> pl.DataFrame:
+    rng = np.random.default_rng(seed)
+    n = n_classes * per_class
+    prior = rng.normal(500, 50, n)
+    return pl.DataFrame({"id": range(n), "class": [f"c{i % n_classes}" for i in range(n)], "prior": prior,
+                         "score": prior + rng.normal(0, 20, n)})
+
+
+@pytest.mark.parametrize(("call", "reason", "params"), [
+    (lambda d: fit_multilevel(d.head(3), "score", ["prior"], groups=["class"]), "too_few_students",
+     {"n": 3, "coefficients": 2}),
+    (lambda d: fit_multilevel(d.filter(pl.col("class") == "c0"), "score", ["prior"], groups=["class"]),
+     "too_few_groups", {"group": "class", "units": 1}),
+    (lambda d: fit_multilevel(d.with_columns(prior=pl.lit(500.0)), "score", ["prior"], groups=["class"]),
+     "collinear", {}),
+    (lambda d: residual_gain(d.head(2), "score", ["prior"], group="class"), "too_few_students",
+     {"n": 2, "coefficients": 2}),
+    (lambda d: residual_gain(d.with_columns(prior=pl.lit(500.0)), "score", ["prior"], group="class"), "collinear",
+     {}),
+    (lambda d: student_growth_percentiles(d.with_columns(prior=(pl.col("prior") > 500).cast(pl.Float64)), "score",
+                                         ["prior"], id_column="id"), "too_few_values", {}),
+])
+def test_data_that_cannot_carry_a_model_say_why_with_a_key_and_the_numbers(call, reason, params):
+    """The application words these in the reader's language (evaluation.present.why_not)."""
+    with pytest.raises(CannotFit) as refused:
+        call(_cohort(4, 30))
+    assert (refused.value.reason, refused.value.params) == (reason, params)

@@ -125,3 +125,43 @@ def test_why_a_small_cohort_has_no_growth_percentiles_is_said_in_the_readers_lan
     assert "40名学生" in said and "8个系数" in said and "too few" not in said
     with translation.override("en"):
         assert "40 pupils for 8 coefficients per percentile" in described(run).growth
+
+
+@pytest.mark.parametrize(("failure", "zh", "en"), [
+    ({"reason": "too_few_students", "n": 3, "coefficients": 2}, "只有3名", "3 pupils have all the scores"),
+    ({"reason": "too_few_groups", "group": "class", "units": 1}, "至少需要两个", "compares classes"),
+    ({"reason": "collinear"}, "所有学生都相同", "the same for every pupil"),
+    ({"reason": "too_few_values"}, "不同取值太少", "too few different values"),
+])
+def test_why_a_model_could_not_be_fitted_is_said_in_the_readers_language(failure, zh, en):
+    from django.utils import translation
+
+    run = ValueAddedRun(state=ValueAddedRun.State.FAILED, model={"failure": failure}, message="core's English")
+    with translation.override("zh-hans"):
+        assert zh in run.failure_text and "core" not in run.failure_text
+    with translation.override("en"):
+        assert en in run.failure_text
+
+
+def test_a_fit_that_fails_keeps_the_reason_for_the_page_and_a_small_cohort_keeps_its_value_added():
+    from datetime import date
+    from types import SimpleNamespace
+
+    import numpy as np
+    import polars as pl
+
+    from tisheng.evaluation import services
+
+    rng = np.random.default_rng(1)
+    prior = rng.normal(70, 10, 60)
+    frame = pl.DataFrame({"student_id": range(60), "school": [1] * 60, "class": [i % 3 for i in range(60)],
+                          "prior1": prior, "score": prior + rng.normal(0, 5, 60)})
+    paper = SimpleNamespace(assessment=SimpleNamespace(date=date(2026, 7, 1)), full_mark=100)
+    rules = {"min_group_size": 10, "level": 0.95}
+
+    one_class = services.fit(paper, [paper], frame.filter(pl.col("class") == 0), 0, rules)
+    assert one_class.state == ValueAddedRun.State.FAILED
+    assert one_class.model == {"failure": {"reason": "too_few_groups", "group": "class", "units": 1}}
+    small = services.fit(paper, [paper], frame, 0, rules)  # 60 pupils: value-added, but no percentiles
+    assert small.state == ValueAddedRun.State.DONE
+    assert small.model["sgp_skipped"] == {"reason": "too_few_students", "n": 60, "coefficients": 8}

@@ -9,6 +9,7 @@ from ninja import NinjaAPI
 from tisheng.api.assessments import router as assessments_router
 from tisheng.api.evaluation import router as evaluation_router
 from tisheng.api.auth import AUTH
+from tisheng.api.health import router as health_router
 from tisheng.api.roster import router as roster_router
 from tisheng.api.me import router as me_router
 
@@ -31,3 +32,4 @@ api.add_router("", me_router)
 api.add_router("", roster_router)
 api.add_router("", assessments_router)
 api.add_router("", evaluation_router)
+api.add_router("", health_router)

@@ -228,3 +228,30 @@ def test_only_school_office_and_head_teacher_may_write(world, bearer, role):
     response = patch(bearer(role), f"/api/students/{student.pk}", {"boarding": not student.boarding})
     assert response.status_code == 403
     assert Student.objects.get(pk=student.pk).boarding == student.boarding
+
+
+# --- health ---------------------------------------------------------------------------------------------
+def test_a_head_teacher_reads_the_class_fitness_and_vision_records(world, bearer):
+    from tisheng.health.demo import build_health_demo
+    from tisheng.health.models import FitnessRecord, FitnessTest, VisionRecord
+
+    build_health_demo(world.district, world.term)
+    client = bearer("head_teacher")
+    tests = body(client.get("/api/health/fitness-tests"))["items"]
+    assert tests and all(set(t) == {"id", "school_id", "term_id", "date", "scored_at"} for t in tests)
+    this_year = next(t for t in tests if t["term_id"] == world.term.pk)
+    records = body(client.get(f"/api/health/fitness-tests/{this_year['id']}/records"))
+    test = FitnessTest.objects.get(pk=this_year["id"])
+    head_class = {r["class_id"] for r in records["items"]}
+    assert len(head_class) == 1 and records["count"] == FitnessRecord.objects.filter(
+        test=test, school_class_id__in=head_class).count()
+    scored = next(r for r in records["items"] if r["status"] == "ok")
+    stored = FitnessRecord.objects.get(pk=scored["id"])
+    assert scored["name"] == stored.student.name and scored["total"] == stored.total and scored["level"] == stored.level
+    assert scored["items"]["run_50m"] == {"measurement": stored.run_50m, "score": stored.run_50m_score, "bonus": None}
+    assert "id_card_no" not in json.dumps(records) and "student_no" not in json.dumps(records)
+
+    screening = body(client.get("/api/health/vision-screenings"))["items"][0]
+    eyes = body(client.get(f"/api/health/vision-screenings/{screening['id']}/records"))["items"]
+    first = VisionRecord.objects.get(pk=eyes[0]["id"])
+    assert (eyes[0]["va_right"], eyes[0]["myopia"], eyes[0]["basis"]) == (first.va_right, first.myopia, first.basis)

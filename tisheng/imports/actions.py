@@ -181,17 +181,23 @@ def remove_old_files(before, now) -> int:
     rows kept for the commit, the preview's first rows and the errors (they quote cells). The ledger stays
     (file name and hash, who, when, counts, result). A batch not imported by then cannot be any more: it says
     why. Returns how many files went."""
+    old = ImportBatch.objects.filter(updated_at__lt=before, file_removed_at__isnull=True).exclude(file="")
     removed = 0
-    for batch in ImportBatch.objects.filter(updated_at__lt=before, file_removed_at__isnull=True).exclude(file=""):
-        # The file first: should the update fail, the next run finds the batch again.
-        batch.file.delete(save=False)
-        kept.discard(batch.pk)
-        # The preview keeps its columns (headers as written) and loses its rows.
-        changes = {"file": "", "file_removed_at": now, "preview": {**batch.preview, "rows": []}}
-        if batch.status != Status.COMMITTED:
-            changes.update(status=Status.INVALID, error_count=1, errors=[
-                {"row": None, "sheet": None, "column": None, "key": "file_removed", "params": {}}
-            ])
-        ImportBatch.objects.filter(pk=batch.pk).update(**changes)
+    for pk in old.values_list("pk", flat=True):
+        with transaction.atomic():
+            # Locked and asked again: a commit started meanwhile has touched the batch, and keeps its file.
+            batch = old.select_for_update().filter(pk=pk).first()
+            if batch is None:
+                continue
+            # The preview keeps its columns (headers as written) and loses its rows.
+            changes = {"file": "", "file_removed_at": now, "preview": {**batch.preview, "rows": []}}
+            if batch.status != Status.COMMITTED:
+                changes.update(status=Status.INVALID, error_count=1, errors=[
+                    {"row": None, "sheet": None, "column": None, "key": "file_removed", "params": {}}
+                ])
+            ImportBatch.objects.filter(pk=pk).update(**changes)
+            # Should the commit fail after this, the next run finds the batch again and finishes.
+            batch.file.delete(save=False)
+            kept.discard(pk)
         removed += 1
     return removed

@@ -162,3 +162,23 @@ def test_an_upload_queues_the_removal(principal, school, django_capture_on_commi
         upload(principal, "roster.students", csv_bytes(BAD_ROWS), school)
     old.refresh_from_db()
     assert old.file_removed_at is not None
+
+
+def test_a_commit_started_meanwhile_keeps_its_file(principal, school, monkeypatch):
+    """The removal picks its batches, then locks each and asks again: one that a user started to import in
+    between (start_commit touches the batch) keeps its file and its state."""
+    batch = upload(principal, "roster.students", csv_bytes(ROWS), school)
+    age(ImportBatch, batch.pk, DAYS + 1)
+    atomic = import_actions.transaction.atomic
+
+    class UserClicksImportFirst:
+        @staticmethod
+        def atomic(*args, **kwargs):
+            ImportBatch.objects.filter(pk=batch.pk).update(status="committing", updated_at=timezone.now())
+            return atomic(*args, **kwargs)
+
+    monkeypatch.setattr(import_actions, "transaction", UserClicksImportFirst)
+    assert remove_old_files()["imports"] == 0
+    batch.refresh_from_db()
+    assert (batch.status, batch.file_removed_at) == ("committing", None) and Path(batch.file.path).exists()
+    assert kept._path(batch.pk).exists()

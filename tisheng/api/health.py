@@ -34,14 +34,23 @@ class ItemOut(Schema):
     bonus: int | None = Field(None, description="加分 · bonus points (rope skipping, sit-ups, pull-ups, runs)")
 
 
-class FitnessRecordOut(Schema):
+class PupilRecordOut(Schema):
+    """What every pupil's health record starts with (no 学籍号 or ID number)."""
+
     id: int
-    test_id: int
     student_id: int
     name: str
     class_id: int | None = Field(alias="school_class_id")
     grade: int
     sex: str = Field(description="M 男 / F 女")
+
+    @staticmethod
+    def resolve_name(obj):
+        return obj.student.name
+
+
+class FitnessRecordOut(PupilRecordOut):
+    test_id: int
     exempt: bool = Field(description="免测 · exempted (left out of every rate)")
     absent: bool
     height_cm: float | None
@@ -58,10 +67,6 @@ class FitnessRecordOut(Schema):
     reason: str = Field(description="未评分的原因 · why the record was not scored")
 
     @staticmethod
-    def resolve_name(obj):
-        return obj.student.name
-
-    @staticmethod
     def resolve_items(obj):
         return {
             item: {"measurement": getattr(obj, item), "score": getattr(obj, f"{item}_score"),
@@ -70,14 +75,8 @@ class FitnessRecordOut(Schema):
         }
 
 
-class VisionRecordOut(Schema):
-    id: int
+class VisionRecordOut(PupilRecordOut):
     screening_id: int
-    student_id: int
-    name: str
-    class_id: int | None = Field(alias="school_class_id")
-    grade: int
-    sex: str
     va_right: float = Field(description="裸眼视力（五分记录）右眼 · uncorrected acuity, right eye (5-point scale)")
     va_left: float
     sphere_right: float | None
@@ -91,10 +90,6 @@ class VisionRecordOut(Schema):
     poor_vision: bool = Field(description="视力不良 · poor vision")
     myopia: bool = Field(description="筛查性近视 · screening myopia")
     basis: str = Field(description="判定依据 · what the classification rests on")
-
-    @staticmethod
-    def resolve_name(obj):
-        return obj.student.name
 
 
 @router.get("/health/fitness-tests", response=list[FitnessTestOut], url_name="fitness_test_list",
